@@ -1,0 +1,51 @@
+/**
+ * The port through which the core talks to a payment provider. The services depend on this
+ * interface only; the Stripe adapter (src/providers/stripe) implements it and index.ts hands it in.
+ *
+ * Adapters throw only two errors from src/domain/errors.ts:
+ * - ProviderError: the provider refused (it will refuse again; the payment fails),
+ * - ProviderUnavailableError: the provider could not be reached or failed transiently (try later).
+ */
+export interface CheckoutLineItem {
+  name: string;
+  /** Minor units of `currency`. */
+  unitAmount: number;
+  quantity: number;
+}
+
+export interface CreateCheckoutSessionRequest {
+  /** The gateway's payment ref; the provider keeps it so that a session can be traced back. */
+  paymentRef: string;
+  /** Derived from the payment, so a retried create finds the session made by the first try. */
+  idempotencyKey: string;
+  /** ISO 4217, upper case; the adapter converts to the provider's spelling. */
+  currency: string;
+  lineItems: CheckoutLineItem[];
+  /** Where the provider sends the customer after paying; may contain the provider's placeholders. */
+  successUrl: string;
+  cancelUrl: string;
+  customerEmail?: string | null;
+  expiresAt: Date;
+  /** The merchant's own metadata, passed through untouched. */
+  metadata: Record<string, string>;
+}
+
+/** What the provider says of a checkout session, in the gateway's words. */
+export type CheckoutSessionState =
+  | 'open' // the customer can still pay
+  | 'paid' // complete and paid
+  | 'awaiting_payment' // complete, but an asynchronous payment method has not settled yet
+  | 'expired';
+
+export interface CheckoutSession {
+  id: string;
+  url: string | null;
+  state: CheckoutSessionState;
+  paymentRef: string | null;
+}
+
+export interface PaymentProvider {
+  createCheckoutSession(request: CreateCheckoutSessionRequest): Promise<CheckoutSession>;
+  retrieveCheckoutSession(sessionId: string): Promise<CheckoutSession>;
+  expireCheckoutSession(sessionId: string, idempotencyKey: string): Promise<CheckoutSession>;
+}

@@ -1,0 +1,68 @@
+/**
+ * The payment state machine: the one table of allowed status changes (API.md, "Payment statuses").
+ * Only the payment service writes `status`, and it asks this table first.
+ */
+export enum PaymentStatus {
+  PROCESSING = 'PROCESSING',
+  PENDING = 'PENDING',
+  SUCCEEDED = 'SUCCEEDED',
+  FAILED = 'FAILED',
+  EXPIRED = 'EXPIRED',
+}
+
+const ALLOWED_NEXT: Record<PaymentStatus, readonly PaymentStatus[]> = {
+  [PaymentStatus.PROCESSING]: [PaymentStatus.PENDING, PaymentStatus.FAILED],
+  [PaymentStatus.PENDING]: [PaymentStatus.SUCCEEDED, PaymentStatus.FAILED, PaymentStatus.EXPIRED],
+  [PaymentStatus.SUCCEEDED]: [],
+  [PaymentStatus.FAILED]: [],
+  [PaymentStatus.EXPIRED]: [],
+};
+
+export function canTransition(from: PaymentStatus, to: PaymentStatus): boolean {
+  return ALLOWED_NEXT[from].includes(to);
+}
+
+/** The states from which `to` may be reached: the guard of every status write. */
+export function allowedFromStates(to: PaymentStatus): PaymentStatus[] {
+  return (Object.keys(ALLOWED_NEXT) as PaymentStatus[]).filter((from) => ALLOWED_NEXT[from].includes(to));
+}
+
+export function isTerminal(status: PaymentStatus): boolean {
+  return ALLOWED_NEXT[status].length === 0;
+}
+
+/**
+ * States that hold an order: while a payment is in one of them, its order may not get another payment.
+ * SUCCEEDED holds it for ever (an order is paid once); FAILED and EXPIRED release it.
+ * The database enforces the same set through a generated column (see the migrations).
+ */
+export const ORDER_HOLDING_STATUSES: readonly PaymentStatus[] = [
+  PaymentStatus.PROCESSING,
+  PaymentStatus.PENDING,
+  PaymentStatus.SUCCEEDED,
+];
+
+export enum PaymentEventSource {
+  API = 'API',
+  WEBHOOK = 'WEBHOOK',
+  RETURN = 'RETURN',
+  RECONCILER = 'RECONCILER',
+}
+
+/**
+ * What a checkout session's state means for its payment: the one mapping used by the webhook, the
+ * return redirect, expire and the reconciler. `null`: the session says nothing new (completed but an
+ * asynchronous payment has not settled yet; the payment stays PENDING).
+ */
+export function statusForSessionState(state: 'open' | 'paid' | 'awaiting_payment' | 'expired'): PaymentStatus | null {
+  switch (state) {
+    case 'open':
+      return PaymentStatus.PENDING;
+    case 'paid':
+      return PaymentStatus.SUCCEEDED;
+    case 'expired':
+      return PaymentStatus.EXPIRED;
+    case 'awaiting_payment':
+      return null;
+  }
+}

@@ -1,0 +1,52 @@
+import { FORBIDDEN_KEYS, LIMITS } from './limits';
+import { fieldPath, ProblemList } from './problem-list';
+import { describe, exceedsChars, isAbsent, isPlainObject, ownValue } from './value-readers';
+
+const FIELD = 'metadata';
+
+/**
+ * The merchant's metadata, passed to Stripe as is, so Stripe's limits apply: at most 50 keys, keys of
+ * 1..40 characters without square brackets (Stripe reads `a[b]` as nesting), string values of at most
+ * 500 characters. Absent means an empty object.
+ *
+ * The result is built with Object.fromEntries over the input's own keys: a `__proto__` key is refused
+ * by name, and even if it were not, fromEntries defines data properties and never calls the
+ * `__proto__` setter, so no prototype is touched.
+ */
+export function readMetadata(p: ProblemList, value: unknown): Record<string, string> | undefined {
+  if (isAbsent(value)) return {};
+  if (!isPlainObject(value)) {
+    return p.add(FIELD, `must be a JSON object of string keys to string values, got ${describe(value)}`);
+  }
+  const before = p.count;
+  const keys = Object.keys(value);
+  if (keys.length > LIMITS.metadataMaxKeys) {
+    p.add(FIELD, `must have at most ${LIMITS.metadataMaxKeys} keys, got ${keys.length}`);
+  }
+  const entries: [string, string][] = [];
+  for (const key of keys) {
+    const entry = readEntry(p, key, ownValue(value, key));
+    if (entry) entries.push(entry);
+  }
+  return p.count > before ? undefined : Object.fromEntries(entries);
+}
+
+function readEntry(p: ProblemList, key: string, value: unknown): [string, string] | undefined {
+  const field = fieldPath(FIELD, key);
+  if (key === '') return p.add(FIELD, 'keys must not be empty');
+  if (FORBIDDEN_KEYS.has(key)) return p.add(field, `"${key}" is a reserved name and cannot be a metadata key`);
+  if (exceedsChars(key, LIMITS.metadataKeyMaxChars)) {
+    return p.add(field, `key must be at most ${LIMITS.metadataKeyMaxChars} characters`);
+  }
+  if (/[[\]]/.test(key)) return p.add(field, 'key must not contain "[" or "]" (Stripe forbids them in metadata keys)');
+  if (/\p{Cs}|[\u0000-\u001f\u007f-\u009f]/u.test(key)) return p.add(field, 'key must be printable Unicode text');
+  if (typeof value !== 'string') {
+    return p.add(field, `value must be a string, got ${describe(value)} (send numbers and flags as strings, e.g. "42")`);
+  }
+  if (exceedsChars(value, LIMITS.metadataValueMaxChars)) {
+    return p.add(field, `value must be at most ${LIMITS.metadataValueMaxChars} characters`);
+  }
+  // Values may hold newlines (addresses, notes); only unpaired surrogates are unencodable.
+  if (/\p{Cs}/u.test(value)) return p.add(field, 'value must be valid Unicode text (it has an unpaired surrogate)');
+  return [key, value];
+}
