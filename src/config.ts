@@ -1,0 +1,105 @@
+/**
+ * The one reader of process.env. Parsed once at start; a bad value stops start-up with a message that
+ * names the variable. Everything else receives a `Config`.
+ */
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+const envSchema = z.object({
+  PORT: port(4000),
+  PUBLIC_URL: optionalString.pipe(httpUrl.optional()),
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^(mysql|mariadb|sqlite|file):/, 'must be mysql://user:pass@host:3306/db or sqlite:<path>')
+      .optional(),
+  ),
+  REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, 'must be redis://host:6379').optional()),
+  STRIPE_SECRET_KEY: optionalString.pipe(
+    z.string().regex(/^(sk|rk)_(test|live)_/, 'must be a Stripe secret key (sk_test_… or sk_live_…)').optional(),
+  ),
+  STRIPE_API_URL: optionalString.pipe(httpUrl.optional()),
+  STRIPE_WEBHOOK_SECRET: optionalString.pipe(z.string().startsWith('whsec_', 'must start with whsec_').optional()),
+  STRIPE_EMULATOR_PORT: port(12111),
+  STRIPE_EMULATOR_WEBHOOK_URL: optionalString,
+  STRIPE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  KEY_ROTATION_OVERLAP_HOURS: z.coerce.number().min(0).max(24 * 90).default(24),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+});
+
+export type DatabaseConfig =
+  | { dialect: 'mysql'; url: string }
+  | { dialect: 'sqlite'; path: string };
+
+export interface Config {
+  port: number;
+  /** Base of the URLs handed to Stripe (return and cancel); no trailing slash. */
+  publicUrl: string;
+  database: DatabaseConfig;
+  redisUrl: string | undefined;
+  stripe: {
+    /** Sandbox: no real key given, so the in-process emulator (or STRIPE_API_URL) stands in for Stripe. */
+    sandbox: boolean;
+    secretKey: string;
+    /** Undefined means Stripe's own API. */
+    apiUrl: string | undefined;
+    /** Undefined in sandbox mode means "generate one and share it with the emulator". */
+    webhookSecret: string | undefined;
+    timeoutMs: number;
+  };
+  emulator: { port: number; webhookUrls: string[] | undefined };
+  keyRotationOverlapHours: number;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  nodeEnv: z.infer<typeof envSchema>['NODE_ENV'];
+}
+
+/** The secret key the SDK presents to the emulator in sandbox mode. Not a secret: it opens nothing real. */
+export const SANDBOX_STRIPE_KEY = 'sk_test_sandbox_emulator';
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const sandbox = e.STRIPE_SECRET_KEY === undefined;
+  return {
+    port: e.PORT,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    database: parseDatabaseUrl(e.DATABASE_URL),
+    redisUrl: e.REDIS_URL,
+    stripe: {
+      sandbox,
+      secretKey: e.STRIPE_SECRET_KEY ?? SANDBOX_STRIPE_KEY,
+      apiUrl: e.STRIPE_API_URL,
+      webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+      timeoutMs: e.STRIPE_TIMEOUT_MS,
+    },
+    emulator: {
+      port: e.STRIPE_EMULATOR_PORT,
+      webhookUrls: e.STRIPE_EMULATOR_WEBHOOK_URL?.split(',').map((url) => url.trim()).filter(Boolean),
+    },
+    keyRotationOverlapHours: e.KEY_ROTATION_OVERLAP_HOURS,
+    logLevel: e.LOG_LEVEL,
+    nodeEnv: e.NODE_ENV,
+  };
+}
+
+function parseDatabaseUrl(url: string | undefined): DatabaseConfig {
+  if (url === undefined) return { dialect: 'sqlite', path: 'data/gateway.sqlite' };
+  if (url.startsWith('sqlite:')) return { dialect: 'sqlite', path: url.slice('sqlite:'.length).replace(/^\/\//, '') };
+  if (url.startsWith('file:')) return { dialect: 'sqlite', path: url.slice('file:'.length) };
+  return { dialect: 'mysql', url: url.replace(/^mariadb:/, 'mysql:') };
+}

@@ -1,0 +1,65 @@
+/**
+ * MikroORM set-up for MySQL/MariaDB and the embedded SQLite default. Migrations are listed explicitly
+ * per dialect (migrations/mysql, migrations/sqlite) because the two differ in DDL; they run
+ * non-transactionally since MariaDB commits DDL implicitly anyway.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { MikroORM, type Options } from '@mikro-orm/core';
+import { MySqlDriver } from '@mikro-orm/mysql';
+import { LibSqlDriver } from '@mikro-orm/libsql';
+import { Migrator } from '@mikro-orm/migrations';
+import type { DatabaseConfig } from './config';
+import { Merchant } from './entities/merchant.entity';
+import { Payment } from './entities/payment.entity';
+import { PaymentEvent } from './entities/payment-event.entity';
+import { mysqlMigrations } from '../migrations/mysql';
+import { sqliteMigrations } from '../migrations/sqlite';
+
+export const ENTITIES = [Merchant, Payment, PaymentEvent];
+
+export type Orm = MikroORM;
+
+export async function createOrm(database: DatabaseConfig, options: { poolSize?: number } = {}): Promise<Orm> {
+  const common: Options = {
+    entities: ENTITIES,
+    // Entities are given as classes with explicit column types: no folder scanning, no TS detection.
+    discovery: { warnWhenNoEntities: true },
+    extensions: [Migrator],
+    debug: false,
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+  };
+  if (database.dialect === 'mysql') {
+    return MikroORM.init({
+      ...common,
+      driver: MySqlDriver,
+      clientUrl: database.url,
+      timezone: '+00:00',
+      pool: { min: 0, max: options.poolSize ?? 10 },
+      migrations: { migrationsList: mysqlMigrations, transactional: false, allOrNothing: false, snapshot: false, silent: true },
+    });
+  }
+  if (database.path !== ':memory:') mkdirSync(dirname(database.path), { recursive: true });
+  return MikroORM.init({
+    ...common,
+    driver: LibSqlDriver,
+    dbName: database.path,
+    migrations: { migrationsList: sqliteMigrations, transactional: false, allOrNothing: false, snapshot: false, silent: true },
+  });
+}
+
+/** Applies pending migrations; returns the names applied. */
+export async function migrate(orm: Orm): Promise<string[]> {
+  const applied = await orm.getMigrator().up();
+  return applied.map((migration) => migration.name);
+}
+
+export async function isDatabaseReachable(orm: Orm): Promise<boolean> {
+  try {
+    await orm.em.fork().getConnection().execute('select 1');
+    return true;
+  } catch {
+    return false;
+  }
+}

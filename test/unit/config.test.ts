@@ -1,0 +1,37 @@
+import { loadConfig, ConfigError } from '../../src/config';
+
+describe('configuration', () => {
+  it('defaults to sandbox mode on the embedded database, port 4000', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(4000);
+    expect(config.publicUrl).toBe('http://localhost:4000');
+    expect(config.database).toEqual({ dialect: 'sqlite', path: 'data/gateway.sqlite' });
+    expect(config.stripe.sandbox).toBe(true);
+    expect(config.emulator.port).toBe(12111);
+  });
+
+  it('reads MySQL URLs, real Stripe keys and the emulator webhook list', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'mysql://root@127.0.0.1:3306/gateway',
+      STRIPE_SECRET_KEY: 'sk_test_abc',
+      STRIPE_EMULATOR_WEBHOOK_URL: 'http://a/x, http://b/y',
+    });
+    expect(config.database).toEqual({ dialect: 'mysql', url: 'mysql://root@127.0.0.1:3306/gateway' });
+    expect(config.stripe.sandbox).toBe(false);
+    expect(config.emulator.webhookUrls).toEqual(['http://a/x', 'http://b/y']);
+  });
+
+  it.each([
+    ['PORT', 'eighty'],
+    ['PORT', '70000'],
+    ['DATABASE_URL', 'postgres://x'],
+    ['STRIPE_SECRET_KEY', 'pk_test_nope'],
+    ['STRIPE_WEBHOOK_SECRET', 'secret'],
+    ['REDIS_URL', 'localhost:6379'],
+    ['PUBLIC_URL', 'ftp://x'],
+    ['NODE_ENV', 'staging'],
+  ])('refuses %s=%s with a message naming the variable', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(name);
+  });
+});
