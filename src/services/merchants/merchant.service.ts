@@ -1,0 +1,103 @@
+/**
+ * Merchants and their API keys. A key is shown once, when issued, and stored only as its SHA-256
+ * hash. Keys are 40 random base62 characters, so a fast hash is safe and lets us look the merchant
+ * up by an index; the lookup compares hashes, never the key itself, so its timing says nothing about
+ * a guessed key.
+ */
+import { createHash } from 'node:crypto';
+import type { Orm } from '../../orm';
+import { Merchant } from '../../entities/merchant.entity';
+import { newMerchantId, newPublishableKey, newSecretKey } from '../ids';
+import { ValidationError } from '../../domain/errors';
+
+export type KeyScope = 'SECRET' | 'PUBLISHABLE';
+
+export interface MerchantAuth {
+  merchantId: string;
+  /** SECRET: everything on the merchant's own payments; PUBLISHABLE: read one payment's status by ref. */
+  scope: KeyScope;
+}
+
+export interface IssuedMerchant {
+  id: string;
+  name: string;
+  secretKey: string;
+  publishableKey: string;
+}
+
+export function hashKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+/** Keys longer than this are not ours; refusing them early bounds the hashing work an attacker can ask for. */
+const MAX_KEY_LENGTH = 200;
+
+export class MerchantService {
+  constructor(
+    private readonly orm: Orm,
+    private readonly options: { keyRotationOverlapHours: number },
+  ) {}
+
+  async createMerchant(name: string): Promise<IssuedMerchant> {
+    const trimmed = name.trim();
+    if (trimmed.length < 1 || trimmed.length > 200) throw ValidationError.single('name', 'must be 1..200 characters');
+    const secretKey = newSecretKey();
+    const publishableKey = newPublishableKey();
+    const em = this.orm.em.fork();
+    const merchant = em.create(Merchant, {
+      id: newMerchantId(),
+      name: trimmed,
+      secretKeyHash: hashKey(secretKey),
+      publishableKeyHash: hashKey(publishableKey),
+      createdAt: new Date(),
+    });
+    await em.flush();
+    return { id: merchant.id, name: merchant.name, secretKey, publishableKey };
+  }
+
+  /**
+   * Issues a new secret key. The old one keeps working for the configured overlap, so a merchant can
+   * roll it out without downtime; a key rotated before that overlap ended stops at once.
+   */
+  async rotateSecretKey(merchantId: string): Promise<{ id: string; secretKey: string; previousKeyValidUntil: Date }> {
+    const em = this.orm.em.fork();
+    const merchant = await em.findOne(Merchant, { id: merchantId });
+    if (!merchant) throw ValidationError.single('id', `no merchant ${merchantId}`);
+    const secretKey = newSecretKey();
+    const previousKeyValidUntil = new Date(Date.now() + this.options.keyRotationOverlapHours * 3_600_000);
+    merchant.previousSecretKeyHash = merchant.secretKeyHash;
+    merchant.previousSecretKeyExpiresAt = previousKeyValidUntil;
+    merchant.secretKeyHash = hashKey(secretKey);
+    await em.flush();
+    return { id: merchant.id, secretKey, previousKeyValidUntil };
+  }
+
+  /** The merchant and scope of a bearer key, or null for anything that is not a live key. */
+  async authenticate(key: string | undefined | null): Promise<MerchantAuth | null> {
+    if (!key || key.length > MAX_KEY_LENGTH) return null;
+    const hash = hashKey(key);
+    const em = this.orm.em.fork();
+    if (key.startsWith('pk_')) {
+      const merchant = await em.findOne(Merchant, { publishableKeyHash: hash });
+      return merchant ? { merchantId: merchant.id, scope: 'PUBLISHABLE' } : null;
+    }
+    const merchant = await em.findOne(Merchant, {
+      $or: [
+        { secretKeyHash: hash },
+        { previousSecretKeyHash: hash, previousSecretKeyExpiresAt: { $gt: new Date() } },
+      ],
+    });
+    return merchant ? { merchantId: merchant.id, scope: 'SECRET' } : null;
+  }
+
+  async countMerchants(): Promise<number> {
+    return this.orm.em.fork().count(Merchant, {});
+  }
+}
+
+/** `Authorization: Bearer <key>` → key; anything else → undefined. */
+export function bearerKey(header: unknown): string | undefined {
+  if (typeof header !== 'string') return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1];
+}

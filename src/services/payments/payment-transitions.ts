@@ -1,0 +1,122 @@
+/**
+ * The one function that changes a payment's status, used by every path (API, webhook, return,
+ * reconciler). Each write is guarded by the version and status it was decided on, so racing paths
+ * (a webhook and the customer's return, say) produce exactly one transition, one history entry and
+ * one notification; the loser re-reads and finds the payment already there.
+ */
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { Orm } from '../../orm';
+import { Payment } from '../../entities/payment.entity';
+import { PaymentEvent } from '../../entities/payment-event.entity';
+import { canTransition, type PaymentEventSource, type PaymentStatus } from '../../domain/payment-status';
+import type { PaymentPubSub } from '../../pubsub/payment-pubsub';
+import type { Logger } from '../../logger';
+import { toPaymentView } from './payment-view';
+
+export interface TransitionRequest {
+  to: PaymentStatus;
+  source: PaymentEventSource;
+  providerEventId?: string | null;
+  providerEventType?: string | null;
+  note?: string | null;
+  /** Columns written in the same guarded update, e.g. the session's URL when the payment becomes PENDING. */
+  set?: Partial<Pick<Payment, 'checkoutUrl' | 'providerSessionId'>>;
+}
+
+export type TransitionOutcome =
+  /** The status changed; one event recorded and one update published. */
+  | { kind: 'applied'; payment: Payment }
+  /** The payment already had the asked-for status (another path got there first): nothing added. */
+  | { kind: 'already'; payment: Payment }
+  /** The status table forbids the change; a provider event asking for it is recorded as not applied. */
+  | { kind: 'refused'; payment: Payment }
+  /** This provider event was already recorded for the payment: nothing added. */
+  | { kind: 'duplicate'; payment: Payment };
+
+/** How often a write that lost a race is re-decided before giving up (each loss means progress elsewhere). */
+const MAX_ATTEMPTS = 8;
+
+export class PaymentTransitions {
+  constructor(
+    private readonly orm: Orm,
+    private readonly pubsub: PaymentPubSub,
+    private readonly logger: Logger,
+  ) {}
+
+  async transition(paymentId: number, request: TransitionRequest): Promise<TransitionOutcome> {
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const em = this.orm.em.fork();
+      const payment = await em.findOneOrFail(Payment, paymentId, { refresh: true });
+      if (payment.status === request.to) return { kind: 'already', payment };
+      if (!canTransition(payment.status, request.to)) {
+        if (!request.providerEventId) return { kind: 'refused', payment };
+        const note = request.note ?? `ignored: ${payment.status} cannot become ${request.to}`;
+        const recorded = await this.recordNotApplied(payment, { ...request, note });
+        return { kind: recorded ? 'refused' : 'duplicate', payment };
+      }
+
+      const from = payment.status;
+      const now = new Date();
+      const changes = { status: request.to, version: payment.version + 1, updatedAt: now, ...request.set };
+      let won: boolean;
+      try {
+        won = await em.transactional(async (tx) => {
+          const updated = await tx.nativeUpdate(Payment, { id: payment.id, version: payment.version, status: from }, changes);
+          if (updated !== 1) return false;
+          await tx.insert(PaymentEvent, this.eventRow(payment.id, from, request, true, now));
+          return true;
+        });
+      } catch (error) {
+        if (error instanceof UniqueConstraintViolationException && request.providerEventId) {
+          return { kind: 'duplicate', payment };
+        }
+        throw error;
+      }
+      if (won) {
+        Object.assign(payment, changes);
+        await this.publish(payment);
+        return { kind: 'applied', payment };
+      }
+      this.logger.debug({ ref: payment.ref, attempt }, 'status write lost a race; deciding again');
+    }
+    throw new Error(`Payment ${paymentId} kept changing under ${MAX_ATTEMPTS} attempts to write its status`);
+  }
+
+  /**
+   * Records a provider event that changes nothing (a session completed but not yet paid, a change the
+   * table forbids). Returns false when the same provider event was already recorded.
+   */
+  async recordNotApplied(payment: Payment, request: TransitionRequest): Promise<boolean> {
+    try {
+      await this.orm.em.fork().insert(PaymentEvent, this.eventRow(payment.id, payment.status, request, false, new Date()));
+      return true;
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) return false;
+      throw error;
+    }
+  }
+
+  /** Tells subscribers after commit. A failed publish is logged, never undoes the committed change. */
+  async publish(payment: Payment): Promise<void> {
+    try {
+      const events = await this.orm.em.fork().find(PaymentEvent, { paymentId: payment.id }, { orderBy: { id: 'asc' } });
+      await this.pubsub.publish({ merchantId: payment.merchantId, payment: toPaymentView(payment, events) });
+    } catch (error) {
+      this.logger.error({ err: error, ref: payment.ref }, 'publishing a payment update failed');
+    }
+  }
+
+  private eventRow(paymentId: number, from: PaymentStatus | null, request: TransitionRequest, applied: boolean, at: Date) {
+    return {
+      paymentId,
+      at,
+      source: request.source,
+      fromStatus: from,
+      toStatus: request.to,
+      applied,
+      providerEventId: request.providerEventId ?? null,
+      providerEventType: request.providerEventType ?? null,
+      note: request.note ?? null,
+    };
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The public shape of a payment, the same on GraphQL, REST and subscriptions (API.md's `Payment`).
+ * Entities stay storage; this is the one place that maps them to what callers see.
+ */
+import type { Payment, StoredLineItem } from '../../entities/payment.entity';
+import type { PaymentEvent } from '../../entities/payment-event.entity';
+import type { PaymentEventSource, PaymentStatus } from '../../domain/payment-status';
+
+export interface PaymentEventView {
+  at: Date;
+  source: PaymentEventSource;
+  from: PaymentStatus | null;
+  to: PaymentStatus;
+  applied: boolean;
+  providerEventId: string | null;
+  providerEventType: string | null;
+  note: string | null;
+}
+
+export interface PaymentView {
+  ref: string;
+  orderId: string;
+  status: PaymentStatus;
+  amount: number;
+  currency: string;
+  lineItems: StoredLineItem[];
+  checkoutUrl: string | null;
+  providerSessionId: string | null;
+  customerEmail: string | null;
+  successUrl: string;
+  cancelUrl: string;
+  metadata: Record<string, string>;
+  expiresAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+  version: number;
+  events: PaymentEventView[];
+}
+
+export function toPaymentView(payment: Payment, events: PaymentEvent[]): PaymentView {
+  return {
+    ref: payment.ref,
+    orderId: payment.orderId,
+    status: payment.status,
+    amount: payment.amount,
+    currency: payment.currency,
+    lineItems: payment.lineItems.map(({ name, unitAmount, quantity }) => ({ name, unitAmount, quantity })),
+    checkoutUrl: payment.checkoutUrl,
+    providerSessionId: payment.providerSessionId,
+    customerEmail: payment.customerEmail,
+    successUrl: payment.successUrl,
+    cancelUrl: payment.cancelUrl,
+    metadata: { ...payment.metadata },
+    expiresAt: payment.expiresAt,
+    createdAt: payment.createdAt,
+    updatedAt: payment.updatedAt,
+    version: payment.version,
+    events: events
+      .slice()
+      .sort((a, b) => a.id - b.id)
+      .map((event) => ({
+        at: event.at,
+        source: event.source,
+        from: event.fromStatus,
+        to: event.toStatus,
+        applied: event.applied,
+        providerEventId: event.providerEventId,
+        providerEventType: event.providerEventType,
+        note: event.note,
+      })),
+  };
+}

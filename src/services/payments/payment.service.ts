@@ -1,0 +1,250 @@
+/**
+ * The Core-Processing Service: creates, reads, lists and expires payments. It decides; the doors
+ * (GraphQL resolvers, REST routers) only translate. Provider calls happen outside any database
+ * transaction, and every status change goes through PaymentTransitions.
+ */
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { Orm } from '../../orm';
+import { Payment } from '../../entities/payment.entity';
+import { PaymentEvent } from '../../entities/payment-event.entity';
+import {
+  InvalidPaymentStateError,
+  OrderConflictError,
+  PaymentNotFoundError,
+  ProviderError,
+  ProviderUnavailableError,
+} from '../../domain/errors';
+import {
+  isTerminal,
+  ORDER_HOLDING_STATUSES,
+  PaymentEventSource,
+  PaymentStatus,
+  statusForSessionState,
+} from '../../domain/payment-status';
+import type { CheckoutSession, PaymentProvider } from '../../domain/payment-provider';
+import {
+  validateCreatePaymentInput,
+  validatePageArgs,
+  validatePaymentRef,
+  type ValidCreatePaymentInput,
+} from '../validation';
+import { newPaymentRef } from '../ids';
+import type { Logger } from '../../logger';
+import type { PaymentTransitions } from './payment-transitions';
+import { toPaymentView, type PaymentView } from './payment-view';
+import { decodeCursor, encodeCursor } from './payment-cursor';
+
+export interface PaymentFilter {
+  first?: number | null;
+  after?: string | null;
+  status?: PaymentStatus | null;
+  orderId?: string | null;
+}
+
+export interface PaymentPage {
+  edges: { cursor: string; node: PaymentView }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+export interface PaymentServiceOptions {
+  /** Base of the return and cancel routes handed to the provider. */
+  publicUrl: string;
+}
+
+export class PaymentService {
+  constructor(
+    private readonly orm: Orm,
+    private readonly provider: PaymentProvider,
+    private readonly transitions: PaymentTransitions,
+    private readonly options: PaymentServiceOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  /**
+   * createPayment, door to database: validate → save PROCESSING (committed, so nothing is lost if we
+   * die) → create the checkout session with an idempotency key derived from the payment → PENDING.
+   * A refusal fails the payment; an outage leaves it PROCESSING for the reconciler.
+   */
+  async createPayment(merchantId: string, rawInput: unknown): Promise<PaymentView> {
+    const input = validateCreatePaymentInput(rawInput);
+    const payment = await this.saveProcessingPayment(merchantId, input);
+    const log = this.logger.child({ ref: payment.ref });
+
+    let session: CheckoutSession;
+    try {
+      session = await this.provider.createCheckoutSession({
+        paymentRef: payment.ref,
+        idempotencyKey: sessionCreateIdempotencyKey(payment.ref),
+        currency: payment.currency,
+        lineItems: payment.lineItems,
+        successUrl: this.returnUrl(payment.ref),
+        cancelUrl: this.cancelUrl(payment.ref),
+        customerEmail: payment.customerEmail,
+        expiresAt: payment.expiresAt,
+        metadata: payment.metadata,
+      });
+    } catch (error) {
+      if (error instanceof ProviderError) {
+        log.warn({ reason: error.message }, 'provider refused the checkout session; payment FAILED');
+        await this.transitions.transition(payment.id, { to: PaymentStatus.FAILED, source: PaymentEventSource.API, note: error.message });
+        throw error.withRef(payment.ref);
+      }
+      if (error instanceof ProviderUnavailableError) {
+        log.warn('provider unavailable; payment left PROCESSING for the reconciler');
+        throw error.withRef(payment.ref);
+      }
+      throw error;
+    }
+
+    const outcome = await this.transitions.transition(payment.id, {
+      to: PaymentStatus.PENDING,
+      source: PaymentEventSource.API,
+      set: { checkoutUrl: session.url, providerSessionId: session.id },
+    });
+    return this.view(outcome.payment);
+  }
+
+  async getPayment(merchantId: string, rawRef: unknown): Promise<PaymentView> {
+    return this.view(await this.findOwned(merchantId, rawRef));
+  }
+
+  /** Like getPayment, but null where the payment is absent or another merchant's (GraphQL's `payment`). */
+  async findPayment(merchantId: string, rawRef: unknown): Promise<PaymentView | null> {
+    const ref = validatePaymentRef(rawRef);
+    const payment = await this.orm.em.fork().findOne(Payment, { ref, merchantId });
+    return payment ? this.view(payment) : null;
+  }
+
+  async listPayments(merchantId: string, filter: PaymentFilter): Promise<PaymentPage> {
+    const { first, after } = validatePageArgs({ first: filter.first, after: filter.after });
+    const em = this.orm.em.fork();
+    const payments = await em.find(
+      Payment,
+      {
+        merchantId,
+        ...(filter.status ? { status: filter.status } : {}),
+        ...(filter.orderId ? { orderId: filter.orderId } : {}),
+        ...(after !== null ? { id: { $lt: decodeCursor(after) } } : {}),
+      },
+      { orderBy: { id: 'desc' }, limit: first + 1 },
+    );
+    const page = payments.slice(0, first);
+    const events = page.length
+      ? await em.find(PaymentEvent, { paymentId: { $in: page.map((p) => p.id) } }, { orderBy: { id: 'asc' } })
+      : [];
+    const edges = page.map((payment) => ({
+      cursor: encodeCursor(payment.id),
+      node: toPaymentView(payment, events.filter((event) => event.paymentId === payment.id)),
+    }));
+    return { edges, pageInfo: { hasNextPage: payments.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+  }
+
+  /**
+   * Expires a PENDING payment's session at the provider, whose answer decides: a session that was
+   * completed meanwhile cannot be expired, and the payment then shows what really happened.
+   * Expiring an EXPIRED payment returns it unchanged.
+   */
+  async expirePayment(merchantId: string, rawRef: unknown): Promise<PaymentView> {
+    const payment = await this.findOwned(merchantId, rawRef);
+    if (payment.status === PaymentStatus.EXPIRED) return this.view(payment);
+    if (isTerminal(payment.status)) throw new InvalidPaymentStateError(payment.ref, payment.status, 'expired');
+    if (payment.status === PaymentStatus.PROCESSING || !payment.providerSessionId) {
+      throw new InvalidPaymentStateError(payment.ref, payment.status, 'expired until its checkout session exists');
+    }
+
+    let session: CheckoutSession;
+    try {
+      session = await this.provider.expireCheckoutSession(payment.providerSessionId, sessionExpireIdempotencyKey(payment.ref));
+    } catch (error) {
+      if (!(error instanceof ProviderError)) throw error instanceof ProviderUnavailableError ? error.withRef(payment.ref) : error;
+      // Refused: typically the session is no longer open (paid or expired meanwhile). Ask what it is.
+      session = await this.provider.retrieveCheckoutSession(payment.providerSessionId);
+    }
+    const synced = await this.applySessionState(payment, session, PaymentEventSource.API);
+    if (synced.status !== PaymentStatus.EXPIRED) {
+      throw new InvalidPaymentStateError(synced.ref, synced.status, 'expired');
+    }
+    return this.view(synced);
+  }
+
+  /** Brings a payment to what its checkout session says, through the one transition function. */
+  async applySessionState(payment: Payment, session: CheckoutSession, source: PaymentEventSource): Promise<Payment> {
+    const target = statusForSessionState(session.state);
+    if (target === null || target === payment.status) return payment;
+    const outcome = await this.transitions.transition(payment.id, { to: target, source });
+    return outcome.payment;
+  }
+
+  private async saveProcessingPayment(merchantId: string, input: ValidCreatePaymentInput): Promise<Payment> {
+    const now = new Date();
+    // Stripe keeps expires_at in whole seconds; ours is the very same instant.
+    const expiresAt = new Date(Math.floor((now.getTime() + input.expiresInMinutes * 60_000) / 1000) * 1000);
+    const row = {
+      ref: newPaymentRef(),
+      merchantId,
+      orderId: input.orderId,
+      status: PaymentStatus.PROCESSING,
+      amount: input.amount,
+      currency: input.currency,
+      lineItems: input.lineItems,
+      successUrl: input.successUrl,
+      cancelUrl: input.cancelUrl,
+      customerEmail: input.customerEmail,
+      metadata: input.metadata,
+      expiresAt,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    try {
+      // The payment and its first history line commit together; the unique order hold may refuse both.
+      return await this.orm.em.fork().transactional(async (tx) => {
+        const payment = tx.create(Payment, row);
+        await tx.flush();
+        await tx.insert(PaymentEvent, {
+          paymentId: payment.id,
+          at: now,
+          source: PaymentEventSource.API,
+          fromStatus: null,
+          toStatus: PaymentStatus.PROCESSING,
+          applied: true,
+        });
+        return payment;
+      });
+    } catch (error) {
+      if (!(error instanceof UniqueConstraintViolationException)) throw error;
+      const holder = await this.orm.em.fork().findOne(Payment, {
+        merchantId,
+        orderId: input.orderId,
+        status: { $in: [...ORDER_HOLDING_STATUSES] },
+      });
+      throw new OrderConflictError(input.orderId, holder?.ref);
+    }
+  }
+
+  private async findOwned(merchantId: string, rawRef: unknown): Promise<Payment> {
+    const ref = validatePaymentRef(rawRef);
+    const payment = await this.orm.em.fork().findOne(Payment, { ref, merchantId });
+    // Another merchant's payment does not exist for this caller.
+    if (!payment) throw new PaymentNotFoundError(ref);
+    return payment;
+  }
+
+  private async view(payment: Payment): Promise<PaymentView> {
+    const events = await this.orm.em.fork().find(PaymentEvent, { paymentId: payment.id }, { orderBy: { id: 'asc' } });
+    return toPaymentView(payment, events);
+  }
+
+  private returnUrl(ref: string): string {
+    // Stripe fills {CHECKOUT_SESSION_ID} itself; it must stay unencoded.
+    return `${this.options.publicUrl}/api/v1/payment/return?ref=${ref}&session_id={CHECKOUT_SESSION_ID}`;
+  }
+
+  private cancelUrl(ref: string): string {
+    return `${this.options.publicUrl}/api/v1/payment/cancel?ref=${ref}`;
+  }
+}
+
+/** Derived from the payment, so any retry of its creation (request, reconciler) finds the same session. */
+export const sessionCreateIdempotencyKey = (ref: string) => `${ref}:create-session`;
+export const sessionExpireIdempotencyKey = (ref: string) => `${ref}:expire-session`;
