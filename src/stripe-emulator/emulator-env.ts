@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import type { EmulatorFaults } from './faults';
+import { parseFaultsPatch } from './faults';
+import { newWebhookSecret } from './ids';
+
+/** The standalone emulator's settings (`npm run emulator`), read once from the environment. */
+export interface EmulatorEnv {
+  port: number;
+  /** Undefined: all interfaces, so that a browser or container elsewhere can reach the page. */
+  host: string | undefined;
+  publicUrl: string | undefined;
+  webhookSecret: string;
+  /** True when no STRIPE_WEBHOOK_SECRET was given and one was made up: it must be printed. */
+  webhookSecretGenerated: boolean;
+  webhookUrls: string[];
+  apiKey: string | undefined;
+  faults: Partial<EmulatorFaults>;
+}
+
+const httpUrl = z.url({ protocol: /^https?$/ });
+const optional = (schema: z.ZodType<string>) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+
+const envSchema = z.object({
+  STRIPE_EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(12111),
+  STRIPE_EMULATOR_HOST: optional(z.string()),
+  STRIPE_EMULATOR_PUBLIC_URL: optional(httpUrl),
+  STRIPE_WEBHOOK_SECRET: optional(z.string().regex(/^whsec_\S+$/, 'must look like whsec_…')),
+  STRIPE_EMULATOR_WEBHOOK_URL: optional(z.string()),
+  STRIPE_EMULATOR_API_KEY: optional(z.string().regex(/^sk_test_\S+$/, 'must look like sk_test_…')),
+  STRIPE_EMULATOR_FAULTS: optional(z.string()),
+});
+
+/** Throws an Error naming each variable that is wrong. */
+export function readEmulatorEnv(env: Record<string, string | undefined>): EmulatorEnv {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  }
+  const e = parsed.data;
+  const webhookUrls = (e.STRIPE_EMULATOR_WEBHOOK_URL ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
+  for (const url of webhookUrls) {
+    if (!httpUrl.safeParse(url).success) throw new Error(`STRIPE_EMULATOR_WEBHOOK_URL: not an http(s) URL: ${url}`);
+  }
+  let faults: Partial<EmulatorFaults> = {};
+  if (e.STRIPE_EMULATOR_FAULTS) {
+    try {
+      faults = parseFaultsPatch(JSON.parse(e.STRIPE_EMULATOR_FAULTS));
+    } catch (err) {
+      throw new Error(`STRIPE_EMULATOR_FAULTS: ${(err as Error).message}`);
+    }
+  }
+  return {
+    port: e.STRIPE_EMULATOR_PORT,
+    host: e.STRIPE_EMULATOR_HOST,
+    publicUrl: e.STRIPE_EMULATOR_PUBLIC_URL,
+    webhookSecret: e.STRIPE_WEBHOOK_SECRET ?? newWebhookSecret(),
+    webhookSecretGenerated: e.STRIPE_WEBHOOK_SECRET === undefined,
+    webhookUrls,
+    apiKey: e.STRIPE_EMULATOR_API_KEY,
+    faults,
+  };
+}
