@@ -1,0 +1,124 @@
+/**
+ * The composition root: config → orm → provider → services → server. Nothing else builds objects.
+ * `startGateway` is what `npm start` runs and what the integration tests start, so tests exercise
+ * exactly the production wiring.
+ */
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { loadConfig, ConfigError, SANDBOX_STRIPE_KEY, type Config } from './config';
+import { createLogger, type Logger } from './logger';
+import { createOrm, migrate } from './orm';
+import { createStripeClient, StripePaymentProvider } from './providers/stripe/stripe-payment-provider';
+import { InProcessPaymentPubSub } from './pubsub/payment-pubsub';
+import { PaymentTransitions } from './services/payments/payment-transitions';
+import { PaymentService } from './services/payments/payment.service';
+import { MerchantService, type IssuedMerchant } from './services/merchants/merchant.service';
+import { createGatewayServer } from './server';
+import { createStripeEmulator, type StripeEmulator } from './stripe-emulator';
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  /** Set in sandbox mode when the database was empty: the demo merchant and its keys. */
+  demoMerchant: IssuedMerchant | null;
+  /** The in-process emulator of sandbox mode, when one was started. */
+  emulator: { url: string; handle: StripeEmulator } | null;
+  merchants: MerchantService;
+  close(): Promise<void>;
+}
+
+export async function startGateway(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningGateway> {
+  const orm = await createOrm(config.database);
+  const applied = await migrate(orm);
+  if (applied.length) logger.info({ migrations: applied }, 'database migrations applied');
+
+  // Sandbox mode without STRIPE_API_URL: Stripe is our emulator, started here and sharing the secret.
+  let emulator: RunningGateway['emulator'] = null;
+  let stripeApiUrl = config.stripe.apiUrl;
+  const webhookSecret = config.stripe.webhookSecret ?? `whsec_${randomBytes(24).toString('hex')}`;
+  if (config.stripe.sandbox && !stripeApiUrl) {
+    const handle = createStripeEmulator({
+      apiKey: SANDBOX_STRIPE_KEY,
+      webhookSecret,
+      webhookUrls: config.emulator.webhookUrls ?? [],
+      log: (line) => logger.child({ module: 'stripe-emulator' }).info(line),
+    });
+    const { url } = await handle.listen(config.emulator.port);
+    emulator = { url, handle };
+    stripeApiUrl = url;
+  }
+
+  const stripe = createStripeClient({ secretKey: config.stripe.secretKey, apiUrl: stripeApiUrl, timeoutMs: config.stripe.timeoutMs });
+  const provider = new StripePaymentProvider(stripe.checkout.sessions);
+  const pubsub = new InProcessPaymentPubSub();
+  const transitions = new PaymentTransitions(orm, pubsub, logger.child({ module: 'transitions' }));
+  const payments = new PaymentService(orm, provider, transitions, { publicUrl: config.publicUrl }, logger.child({ module: 'payments' }));
+  const merchants = new MerchantService(orm, { keyRotationOverlapHours: config.keyRotationOverlapHours });
+
+  const server = await createGatewayServer({ config, orm, logger, payments, merchants });
+  const address = await server.listen(config.port);
+  const localUrl = `http://127.0.0.1:${address.port}`;
+  if (emulator && !config.emulator.webhookUrls) emulator.handle.setWebhookUrls([`${localUrl}/api/v1/webhooks/stripe`]);
+
+  const demoMerchant = config.stripe.sandbox && (await merchants.countMerchants()) === 0
+    ? await merchants.createMerchant('Sandbox demo merchant')
+    : null;
+
+  return {
+    url: localUrl,
+    port: address.port,
+    demoMerchant,
+    emulator,
+    merchants,
+    close: async () => {
+      await server.close();
+      await emulator?.handle.close();
+      await pubsub.close();
+      await orm.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const gateway = await startGateway(config, logger);
+  const base = config.publicUrl;
+  logger.info({ graphql: `${base}/graphql`, rest: `${base}/api/v1`, sandbox: config.stripe.sandbox, emulator: gateway.emulator?.url }, 'gateway listening');
+  if (gateway.demoMerchant) {
+    // Printed to the console on purpose, once: it is the only time the key can be seen.
+    process.stdout.write(
+      `\nSandbox mode: demo merchant created. Keep its keys, they are shown only now:\n` +
+        `${JSON.stringify(gateway.demoMerchant)}\n` +
+        `Try: curl -s ${base}/api/v1/payment -H 'Authorization: Bearer ${gateway.demoMerchant.secretKey}' ` +
+        `-H 'Content-Type: application/json' -d '{"orderId":"order-1","currency":"usd","lineItems":[{"name":"T-shirt","unitAmount":2500,"quantity":1}],"successUrl":"https://example.com/thanks","cancelUrl":"https://example.com/cart"}'\n\n`,
+    );
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    await gateway.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,32 @@
+import { buildSchema, type ContainerType } from 'type-graphql';
+import { printSchema, type GraphQLSchema } from 'graphql';
+import { GraphQLDateTime } from 'graphql-scalars';
+import { PaymentResolver } from './payment.resolver';
+import { authChecker } from './context';
+
+export const RESOLVERS = [PaymentResolver] as const;
+
+/**
+ * The gateway's GraphQL schema. `container` hands type-graphql the resolver instances built in
+ * index.ts (constructor injection, no DI framework). Business validation is ours, so type-graphql's
+ * class-validator pass is off.
+ */
+export function buildGatewaySchema(container: ContainerType): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: [...RESOLVERS],
+    container,
+    authChecker,
+    validate: false,
+    scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],
+  });
+}
+
+/** The schema as SDL, as committed in schema.graphql. No resolver is called, so no services are needed. */
+export async function printGatewaySchema(): Promise<string> {
+  const schema = await buildGatewaySchema({
+    get: () => {
+      throw new Error('printing the schema resolves nothing');
+    },
+  });
+  return `${printSchema(schema)}\n`;
+}

@@ -1,0 +1,61 @@
+/**
+ * The GraphQL door's one renderer of errors (Apollo's formatError): the gateway's errors carry their
+ * code and public details; GraphQL's own request errors keep Apollo's code; anything else is masked
+ * as INTERNAL_SERVER_ERROR (no stack, no SQL, no provider internals) and logged by the plugin below.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError } from 'graphql';
+import { GatewayError } from '../domain/errors';
+import type { Logger } from '../logger';
+import type { GraphQLContext } from './context';
+
+/** Codes Apollo itself gives to bad requests: the caller's fault, safe to show as they are. */
+const REQUEST_ERROR_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
+export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  const where = { ...(formatted.locations && { locations: formatted.locations }), ...(formatted.path && { path: formatted.path }) };
+  if (original instanceof GatewayError) {
+    return { message: original.message, ...where, extensions: { code: original.code, ...original.publicDetails } };
+  }
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && REQUEST_ERROR_CODES.has(code)) {
+    return { message: formatted.message, ...where, extensions: { code } };
+  }
+  return { message: 'Internal server error', ...where, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+/** Logs unexpected errors with the request id, and puts that id on every error so callers can quote it. */
+export function errorReportingPlugin(logger: Logger): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      return {
+        async didEncounterErrors({ errors, operationName }) {
+          for (const error of errors) {
+            const original = unwrapResolverError(error);
+            if (original instanceof GatewayError) continue;
+            const code = error.extensions?.code;
+            if (typeof code === 'string' && REQUEST_ERROR_CODES.has(code)) continue;
+            logger.error({ err: original, requestId: contextValue.requestId, operationName }, 'unexpected error in a GraphQL operation');
+          }
+        },
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
+          response.body.singleResult.errors = response.body.singleResult.errors.map((error) => ({
+            ...error,
+            extensions: { ...error.extensions, requestId: contextValue.requestId },
+          }));
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,44 @@
+/** The GraphQL door for payments: arguments in, service call, PaymentView out. Nothing decided here. */
+import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { PaymentConnectionType, PaymentType, SECRET } from '../schema/payment.type';
+import { CreatePaymentInput } from '../schema/create-payment.input';
+import { PaymentsArgs } from '../schema/payments.args';
+import { PaymentService, type PaymentPage } from '../services/payments/payment.service';
+import type { PaymentView } from '../services/payments/payment-view';
+import { callerOf, type GraphQLContext } from './context';
+
+@Resolver(() => PaymentType)
+export class PaymentResolver {
+  constructor(private readonly paymentService: PaymentService) {}
+
+  @Authorized()
+  @Query(() => PaymentType, { nullable: true, description: "null when absent or not the caller's" })
+  payment(@Arg('ref', () => ID) ref: string, @Ctx() context: GraphQLContext): Promise<PaymentView | null> {
+    return this.paymentService.findPayment(callerOf(context).merchantId, ref);
+  }
+
+  @Authorized(SECRET)
+  @Query(() => PaymentConnectionType, { description: 'Newest first; first is 1..100' })
+  payments(@Args(() => PaymentsArgs) args: PaymentsArgs, @Ctx() context: GraphQLContext): Promise<PaymentPage> {
+    return this.paymentService.listPayments(callerOf(context).merchantId, args);
+  }
+
+  @Authorized(SECRET)
+  @Mutation(() => PaymentType)
+  createPayment(@Arg('input', () => CreatePaymentInput) input: CreatePaymentInput, @Ctx() context: GraphQLContext): Promise<PaymentView> {
+    return this.paymentService.createPayment(callerOf(context).merchantId, plainInput(input));
+  }
+
+  @Authorized(SECRET)
+  @Mutation(() => PaymentType)
+  expirePayment(@Arg('ref', () => ID) ref: string, @Ctx() context: GraphQLContext): Promise<PaymentView> {
+    return this.paymentService.expirePayment(callerOf(context).merchantId, ref);
+  }
+}
+
+/** type-graphql hands in class instances; the validator takes plain data, as it gets from REST. */
+function plainInput(input: CreatePaymentInput): Record<string, unknown> {
+  const plain: Record<string, unknown> = { ...input, lineItems: input.lineItems.map((item) => ({ ...item })) };
+  for (const key of Object.keys(plain)) if (plain[key] === undefined || plain[key] === null) delete plain[key];
+  return plain;
+}

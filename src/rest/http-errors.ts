@@ -1,0 +1,54 @@
+/**
+ * The REST door's one renderer of errors: every failure becomes API.md's body
+ * `{"error": {"code", "message", "details"?, "ref"?, "requestId"}}` with the status of its code.
+ * Unexpected errors are logged with the request id and masked.
+ */
+import type { ErrorRequestHandler, Response } from 'express';
+import { GatewayError, RateLimitedError, type ErrorCode } from '../domain/errors';
+import type { Logger } from '../logger';
+
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  BAD_USER_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  PAYMENT_NOT_FOUND: 404,
+  INVALID_PAYMENT_STATE: 409,
+  ORDER_CONFLICT: 409,
+  IDEMPOTENCY_CONFLICT: 409,
+  RATE_LIMITED: 429,
+  INTERNAL_SERVER_ERROR: 500,
+  PROVIDER_ERROR: 502,
+  PROVIDER_UNAVAILABLE: 503,
+};
+
+export function sendError(res: Response, status: number, body: { code: ErrorCode; message: string } & Record<string, unknown>): void {
+  res.status(status).json({ error: { ...body, requestId: res.locals.requestId } });
+}
+
+/** body-parser's own failures (malformed JSON, too large, wrong charset) are the caller's input errors. */
+function bodyParserProblem(error: unknown): { status: number; message: string } | null {
+  const type = (error as { type?: unknown } | null)?.type;
+  if (type === 'entity.parse.failed') return { status: 400, message: 'The request body is not valid JSON' };
+  if (type === 'entity.too.large') return { status: 413, message: 'The request body is too large' };
+  if (typeof type === 'string' && (type.startsWith('encoding.') || type.startsWith('charset.') || type === 'request.aborted')) {
+    return { status: 400, message: 'The request body could not be read' };
+  }
+  return null;
+}
+
+export function restErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, _req, res, _next) => {
+    if (error instanceof GatewayError) {
+      if (error instanceof RateLimitedError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+      sendError(res, HTTP_STATUS[error.code], { code: error.code, message: error.message, ...error.publicDetails });
+      return;
+    }
+    const bodyProblem = bodyParserProblem(error);
+    if (bodyProblem) {
+      sendError(res, bodyProblem.status, { code: 'BAD_USER_INPUT', message: bodyProblem.message, details: [{ field: 'body', message: bodyProblem.message }] });
+      return;
+    }
+    logger.error({ err: error, requestId: res.locals.requestId }, 'unexpected error in a REST request');
+    sendError(res, 500, { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' });
+  };
+}

@@ -1,0 +1,35 @@
+/** REST v1 door for payments (API.md "REST shim"): HTTP in, service call, the same Payment JSON out. */
+import express, { Router } from 'express';
+import type { PaymentService } from '../services/payments/payment.service';
+import type { MerchantService } from '../services/merchants/merchant.service';
+import type { PaymentView } from '../services/payments/payment-view';
+import { authOf, requireMerchant } from './authenticate';
+
+/** The fields a publishable key may read (API.md "Authentication"). */
+const PUBLISHABLE_FIELDS = ['ref', 'status', 'amount', 'currency', 'checkoutUrl', 'expiresAt'] as const;
+
+export function paymentsRouter(payments: PaymentService, merchants: MerchantService): Router {
+  const router = Router();
+  const json = express.json({ limit: '256kb', strict: false, type: () => true });
+
+  router.post('/payment', requireMerchant(merchants, 'SECRET'), json, async (req, res) => {
+    const payment = await payments.createPayment(authOf(res.locals).merchantId, req.body);
+    res.status(201).json(payment);
+  });
+
+  router.get('/payment', requireMerchant(merchants, 'ANY'), async (req, res) => {
+    const auth = authOf(res.locals);
+    const payment = await payments.getPayment(auth.merchantId, req.query.ref);
+    res.json(auth.scope === 'SECRET' ? payment : publishableView(payment));
+  });
+
+  router.post('/payment/expire', requireMerchant(merchants, 'SECRET'), async (req, res) => {
+    res.json(await payments.expirePayment(authOf(res.locals).merchantId, req.query.ref));
+  });
+
+  return router;
+}
+
+function publishableView(payment: PaymentView): Partial<PaymentView> {
+  return Object.fromEntries(PUBLISHABLE_FIELDS.map((field) => [field, payment[field]]));
+}

@@ -1,0 +1,145 @@
+/**
+ * GraphQL object types (API.md's `Payment` and friends). They declare the shape only; resolvers
+ * return PaymentView objects (services/payments/payment-view.ts), the one mapping from storage.
+ * Fields marked SECRET are refused to a publishable key, which may read only a payment's status.
+ */
+import { Authorized, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { PaymentEventSource, PaymentStatus } from '../domain/payment-status';
+
+registerEnumType(PaymentStatus, { name: 'PaymentStatus' });
+registerEnumType(PaymentEventSource, { name: 'PaymentEventSource' });
+
+/** The role a field needs beyond "any valid key of the payment's merchant". */
+export const SECRET = 'SECRET';
+
+@ObjectType('LineItem')
+export class LineItemType {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => Int, { description: "Minor units of the payment's currency" })
+  unitAmount!: number;
+
+  @Field(() => Int)
+  quantity!: number;
+}
+
+@ObjectType('PaymentEvent', { description: 'One line of a payment’s history' })
+export class PaymentEventType {
+  @Field(() => Date)
+  at!: Date;
+
+  @Field(() => PaymentEventSource)
+  source!: PaymentEventSource;
+
+  @Field(() => PaymentStatus, { nullable: true, description: 'null when the payment was created' })
+  from!: PaymentStatus | null;
+
+  @Field(() => PaymentStatus)
+  to!: PaymentStatus;
+
+  @Field(() => Boolean, { description: 'false: recorded but ignored (stale, out of order, or changing nothing)' })
+  applied!: boolean;
+
+  @Field(() => String, { nullable: true })
+  providerEventId!: string | null;
+
+  @Field(() => String, { nullable: true })
+  providerEventType!: string | null;
+
+  @Field(() => String, { nullable: true })
+  note!: string | null;
+}
+
+@ObjectType('Payment')
+export class PaymentType {
+  @Field(() => ID)
+  ref!: string;
+
+  @Authorized(SECRET)
+  @Field(() => String)
+  orderId!: string;
+
+  @Field(() => PaymentStatus)
+  status!: PaymentStatus;
+
+  @Field(() => Int, { description: 'Minor units of `currency` (cents for USD, yen for JPY)' })
+  amount!: number;
+
+  @Field(() => String, { description: 'ISO 4217, upper case' })
+  currency!: string;
+
+  @Authorized(SECRET)
+  @Field(() => [LineItemType])
+  lineItems!: LineItemType[];
+
+  @Field(() => String, { nullable: true })
+  checkoutUrl!: string | null;
+
+  @Authorized(SECRET)
+  @Field(() => String, { nullable: true })
+  providerSessionId!: string | null;
+
+  @Authorized(SECRET)
+  @Field(() => String, { nullable: true })
+  customerEmail!: string | null;
+
+  @Authorized(SECRET)
+  @Field(() => String)
+  successUrl!: string;
+
+  @Authorized(SECRET)
+  @Field(() => String)
+  cancelUrl!: string;
+
+  @Authorized(SECRET)
+  @Field(() => GraphQLJSONObject, { nullable: true })
+  metadata!: Record<string, string> | null;
+
+  @Field(() => Date)
+  expiresAt!: Date;
+
+  @Authorized(SECRET)
+  @Field(() => Date)
+  createdAt!: Date;
+
+  @Authorized(SECRET)
+  @Field(() => Date)
+  updatedAt!: Date;
+
+  @Authorized(SECRET)
+  @Field(() => Int)
+  version!: number;
+
+  @Authorized(SECRET)
+  @Field(() => [PaymentEventType])
+  events!: PaymentEventType[];
+}
+
+@ObjectType('PaymentEdge')
+export class PaymentEdgeType {
+  @Field(() => String)
+  cursor!: string;
+
+  @Field(() => PaymentType)
+  node!: PaymentType;
+}
+
+@ObjectType('PageInfo')
+export class PageInfoType {
+  @Field(() => Boolean)
+  hasNextPage!: boolean;
+
+  @Field(() => String, { nullable: true })
+  endCursor!: string | null;
+}
+
+@ObjectType('PaymentConnection')
+export class PaymentConnectionType {
+  @Field(() => [PaymentEdgeType])
+  edges!: PaymentEdgeType[];
+
+  @Field(() => PageInfoType)
+  pageInfo!: PageInfoType;
+}

@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, SANDBOX_STRIPE_KEY } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { startGateway, type RunningGateway } from '../../src/index';
+import { freePort, paymentInput, sdkFor } from '../support/gateway-harness';
+
+describe('sandbox mode on the embedded database (what `npm start` runs)', () => {
+  let dir: string;
+  let gateway: RunningGateway;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gateway-sandbox-'));
+    const config = loadConfig({
+      PORT: String(await freePort()),
+      STRIPE_EMULATOR_PORT: String(await freePort()),
+      DATABASE_URL: `sqlite:${join(dir, 'gateway.sqlite')}`,
+      NODE_ENV: 'test',
+    });
+    gateway = await startGateway(config, createLogger('silent'));
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('starts its own emulator, creates a demo merchant, and that key creates a PENDING payment at the emulator', async () => {
+    expect(gateway.emulator).not.toBeNull();
+    expect(gateway.demoMerchant?.secretKey).toMatch(/^sk_gw_/);
+    const response = await fetch(`${gateway.url}/api/v1/payment`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${gateway.demoMerchant!.secretKey}` },
+      body: JSON.stringify(paymentInput()),
+    });
+    const payment = (await response.json()) as { status: string; checkoutUrl: string; providerSessionId: string };
+    expect(response.status).toBe(201);
+    expect(payment.status).toBe('PENDING');
+    expect(payment.checkoutUrl.startsWith(gateway.emulator!.url)).toBe(true);
+    const session = await sdkFor(gateway.emulator!.url, SANDBOX_STRIPE_KEY).checkout.sessions.retrieve(payment.providerSessionId);
+    expect(session.status).toBe('open');
+  });
+
+  it('enforces the one-payment-per-order rule in SQLite too', async () => {
+    const input = paymentInput();
+    const post = () =>
+      fetch(`${gateway.url}/api/v1/payment`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${gateway.demoMerchant!.secretKey}` },
+        body: JSON.stringify(input),
+      });
+    expect((await post()).status).toBe(201);
+    expect((await post()).status).toBe(409);
+  });
+});

@@ -1,0 +1,146 @@
+/**
+ * Starts the real gateway (startGateway, the production wiring) against the suite's MariaDB database
+ * and a Stripe emulator over real HTTP, plus a `stripe` SDK client for looking into the emulator.
+ * Nothing of ours is mocked.
+ */
+import { createServer } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import Stripe from 'stripe';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { startGateway, type RunningGateway } from '../../src/index';
+import type { IssuedMerchant } from '../../src/services/merchants/merchant.service';
+import { createStripeEmulator, type StripeEmulator } from '../../src/stripe-emulator';
+
+export interface Harness {
+  gateway: RunningGateway;
+  emulator: StripeEmulator;
+  emulatorUrl: string;
+  /** An SDK client of the emulator, to check what "Stripe" really holds. */
+  stripe: Stripe;
+  merchant: IssuedMerchant;
+  webhookSecret: string;
+  newMerchant(): Promise<IssuedMerchant>;
+  graphql(query: string, variables?: Record<string, unknown>, key?: string | null, headers?: Record<string, string>): Promise<GraphQLResult>;
+  rest(method: string, path: string, options?: { body?: unknown; rawBody?: string; key?: string | null; headers?: Record<string, string> }): Promise<RestResult>;
+  close(): Promise<void>;
+}
+
+export interface GraphQLResult {
+  status: number;
+  data: any;
+  errors?: { message: string; path?: string[]; extensions: Record<string, any> }[];
+}
+
+export interface RestResult {
+  status: number;
+  headers: Headers;
+  body: any;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export function sdkFor(url: string, key = 'sk_test_harness'): Stripe {
+  const target = new URL(url);
+  return new Stripe(key, { host: target.hostname, port: Number(target.port), protocol: 'http', maxNetworkRetries: 0 });
+}
+
+export async function startHarness(options: { env?: Record<string, string>; stripeApiUrl?: string } = {}): Promise<Harness> {
+  const databaseUrl = process.env.TEST_DATABASE_URL;
+  if (!databaseUrl) throw new Error('TEST_DATABASE_URL is not set: run the suite through jest (global-setup creates it)');
+  const webhookSecret = `whsec_${randomBytes(16).toString('hex')}`;
+  const emulator = createStripeEmulator({ webhookSecret, webhookUrls: [] });
+  const { url: emulatorUrl } = await emulator.listen(0, '127.0.0.1');
+  const port = await freePort();
+  const config = loadConfig({
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    DATABASE_URL: databaseUrl,
+    STRIPE_API_URL: options.stripeApiUrl ?? emulatorUrl,
+    STRIPE_WEBHOOK_SECRET: webhookSecret,
+    STRIPE_TIMEOUT_MS: '3000',
+    NODE_ENV: 'test',
+    ...options.env,
+  });
+  const gateway = await startGateway(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));
+  emulator.setWebhookUrls([`${gateway.url}/api/v1/webhooks/stripe`]);
+  const newMerchant = () => gateway.merchants.createMerchant(`Test merchant ${randomBytes(4).toString('hex')}`);
+  const merchant = await newMerchant();
+
+  return {
+    gateway,
+    emulator,
+    emulatorUrl,
+    stripe: sdkFor(emulatorUrl),
+    merchant,
+    webhookSecret,
+    newMerchant,
+    async graphql(query, variables = {}, key = merchant.secretKey, headers = {}) {
+      const response = await fetch(`${gateway.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as Omit<GraphQLResult, 'status'>;
+      return { status: response.status, ...body };
+    },
+    async rest(method, path, { body, rawBody, key = merchant.secretKey, headers = {} } = {}) {
+      const response = await fetch(`${gateway.url}${path}`, {
+        method,
+        redirect: 'manual',
+        headers: {
+          ...(body !== undefined || rawBody !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(key ? { authorization: `Bearer ${key}` } : {}),
+          ...headers,
+        },
+        body: rawBody ?? (body !== undefined ? JSON.stringify(body) : undefined),
+      });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : null;
+      } catch {
+        // not JSON (a redirect, say): the raw text is the body
+      }
+      return { status: response.status, headers: response.headers, body: parsed };
+    },
+    async close() {
+      await gateway.close();
+      await emulator.close();
+    },
+  };
+}
+
+let orderCounter = 0;
+/** A valid createPayment input with a fresh orderId; override any field. */
+export function paymentInput(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  orderCounter += 1;
+  return {
+    orderId: `order-${Date.now()}-${process.pid}-${orderCounter}`,
+    currency: 'usd',
+    lineItems: [
+      { name: 'T-shirt', unitAmount: 2500, quantity: 2 },
+      { name: 'Socks', unitAmount: 700, quantity: 1 },
+    ],
+    successUrl: 'https://shop.example/thanks',
+    cancelUrl: 'https://shop.example/cart',
+    customerEmail: 'buyer@example.com',
+    metadata: { cartId: 'c-42' },
+    ...overrides,
+  };
+}
+
+export const PAYMENT_FIELDS = `
+  ref orderId status amount currency lineItems { name unitAmount quantity } checkoutUrl providerSessionId
+  customerEmail successUrl cancelUrl metadata expiresAt createdAt updatedAt version
+  events { at source from to applied providerEventId providerEventType note }
+`;
