@@ -128,3 +128,11 @@ export class RateLimitedError extends GatewayError {
     return { retryAfter: this.retryAfterSeconds };
   }
 }
+
+/** A webhook whose signature does not verify: refused before anything is touched. */
+export class WebhookSignatureError extends GatewayError {
+  readonly code = 'BAD_USER_INPUT';
+  constructor(message = 'The webhook signature does not verify') {
+    super(message);
+  }
+}

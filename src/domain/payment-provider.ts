@@ -49,3 +49,30 @@ export interface PaymentProvider {
   retrieveCheckoutSession(sessionId: string): Promise<CheckoutSession>;
   expireCheckoutSession(sessionId: string, idempotencyKey: string): Promise<CheckoutSession>;
 }
+
+/**
+ * What a provider event says happened, in the gateway's words. The adapter maps the provider's event
+ * types to these once; the core maps these to statuses (statusForEventOutcome).
+ */
+export type ProviderEventOutcome =
+  | 'paid' // the session completed and the payment is collected (or an async payment succeeded)
+  | 'awaiting_payment' // the session completed, an asynchronous payment has not settled yet
+  | 'payment_failed' // an asynchronous payment failed
+  | 'expired' // the session expired
+  | 'unhandled'; // an event type this gateway does not act on
+
+export interface ProviderEvent {
+  id: string;
+  type: string;
+  outcome: ProviderEventOutcome;
+  /** The checkout session the event is about, as the event carries it; null for unhandled events. */
+  session: CheckoutSession | null;
+}
+
+export interface ProviderWebhooks {
+  /**
+   * Verifies the signature over the exact raw bytes received, then parses the event. Throws
+   * WebhookSignatureError for a missing, malformed, stale or wrong signature.
+   */
+  parseWebhookEvent(rawBody: Buffer, signatureHeader: string | undefined): ProviderEvent;
+}

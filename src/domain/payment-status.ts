@@ -66,3 +66,20 @@ export function statusForSessionState(state: 'open' | 'paid' | 'awaiting_payment
       return null;
   }
 }
+
+/**
+ * What a provider event asks of its payment: the one mapping used by webhooks and by the reconciler
+ * replaying missed events. `null`: the event changes nothing by design (recorded, not applied).
+ */
+export function statusForEventOutcome(outcome: 'paid' | 'awaiting_payment' | 'payment_failed' | 'expired'): PaymentStatus | null {
+  switch (outcome) {
+    case 'paid':
+      return PaymentStatus.SUCCEEDED;
+    case 'payment_failed':
+      return PaymentStatus.FAILED;
+    case 'expired':
+      return PaymentStatus.EXPIRED;
+    case 'awaiting_payment':
+      return null;
+  }
+}

@@ -19,7 +19,6 @@ import {
   ORDER_HOLDING_STATUSES,
   PaymentEventSource,
   PaymentStatus,
-  statusForSessionState,
 } from '../../domain/payment-status';
 import type { CheckoutSession, PaymentProvider } from '../../domain/payment-provider';
 import {
@@ -31,6 +30,7 @@ import {
 import { newPaymentRef } from '../ids';
 import type { Logger } from '../../logger';
 import type { PaymentTransitions } from './payment-transitions';
+import type { ProviderSyncService } from './provider-sync.service';
 import { toPaymentView, type PaymentView } from './payment-view';
 import { decodeCursor, encodeCursor } from './payment-cursor';
 
@@ -56,6 +56,7 @@ export class PaymentService {
     private readonly orm: Orm,
     private readonly provider: PaymentProvider,
     private readonly transitions: PaymentTransitions,
+    private readonly sync: ProviderSyncService,
     private readonly options: PaymentServiceOptions,
     private readonly logger: Logger,
   ) {}
@@ -96,12 +97,7 @@ export class PaymentService {
       throw error;
     }
 
-    const outcome = await this.transitions.transition(payment.id, {
-      to: PaymentStatus.PENDING,
-      source: PaymentEventSource.API,
-      set: { checkoutUrl: session.url, providerSessionId: session.id },
-    });
-    return this.view(outcome.payment);
+    return this.view(await this.sync.adoptSession(payment, session, PaymentEventSource.API));
   }
 
   async getPayment(merchantId: string, rawRef: unknown): Promise<PaymentView> {
@@ -160,19 +156,11 @@ export class PaymentService {
       // Refused: typically the session is no longer open (paid or expired meanwhile). Ask what it is.
       session = await this.provider.retrieveCheckoutSession(payment.providerSessionId);
     }
-    const synced = await this.applySessionState(payment, session, PaymentEventSource.API);
+    const synced = await this.sync.applySessionState(payment, session, PaymentEventSource.API);
     if (synced.status !== PaymentStatus.EXPIRED) {
       throw new InvalidPaymentStateError(synced.ref, synced.status, 'expired');
     }
     return this.view(synced);
-  }
-
-  /** Brings a payment to what its checkout session says, through the one transition function. */
-  async applySessionState(payment: Payment, session: CheckoutSession, source: PaymentEventSource): Promise<Payment> {
-    const target = statusForSessionState(session.state);
-    if (target === null || target === payment.status) return payment;
-    const outcome = await this.transitions.transition(payment.id, { to: target, source });
-    return outcome.payment;
   }
 
   private async saveProcessingPayment(merchantId: string, input: ValidCreatePaymentInput): Promise<Payment> {

@@ -1,0 +1,25 @@
+/**
+ * POST /api/v1/webhooks/stripe. The raw body is kept for the signature (this router has its own raw
+ * parser and is mounted before any JSON parser). Answers, as Stripe reads them:
+ * 400 bad signature (never retried, nothing touched); 200 handled, duplicate, or not ours;
+ * 5xx when something transient failed (the database, say), so Stripe delivers the event again.
+ */
+import express, { Router } from 'express';
+import type { ProviderWebhooks } from '../domain/payment-provider';
+import { PaymentEventSource } from '../domain/payment-status';
+import type { ProviderSyncService } from '../services/payments/provider-sync.service';
+
+/** Stripe's events are a few KB; a megabyte leaves room and still bounds what a stranger can send. */
+const WEBHOOK_BODY_LIMIT = '1mb';
+
+export function stripeWebhookRouter(webhooks: ProviderWebhooks, sync: ProviderSyncService): Router {
+  const router = Router();
+  router.post('/webhooks/stripe', express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), async (req, res) => {
+    const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const signature = req.headers['stripe-signature'];
+    const event = webhooks.parseWebhookEvent(rawBody, typeof signature === 'string' ? signature : undefined);
+    const handling = await sync.applyProviderEvent(event, PaymentEventSource.WEBHOOK);
+    res.json({ received: true, handling });
+  });
+  return router;
+}

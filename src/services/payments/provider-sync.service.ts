@@ -1,0 +1,134 @@
+/**
+ * Brings payments to what the provider says: a webhook event, the session read on the customer's
+ * return, the session read after an expire. Every path ends in PaymentTransitions.transition, so the
+ * webhook and the return racing each other produce one transition, one history line, one notification.
+ */
+import type { Orm } from '../../orm';
+import { Payment } from '../../entities/payment.entity';
+import { PaymentNotFoundError, ProviderUnavailableError, ValidationError } from '../../domain/errors';
+import {
+  PaymentEventSource,
+  PaymentStatus,
+  statusForEventOutcome,
+  statusForSessionState,
+} from '../../domain/payment-status';
+import type { CheckoutSession, PaymentProvider, ProviderEvent } from '../../domain/payment-provider';
+import { validatePaymentRef } from '../validation';
+import type { Logger } from '../../logger';
+import type { PaymentTransitions } from './payment-transitions';
+
+/** What became of one provider event; logged, and answered to the provider for its dashboard. */
+export type EventHandling = 'applied' | 'already' | 'recorded_not_applied' | 'duplicate' | 'unknown_payment' | 'unhandled_type';
+
+export class ProviderSyncService {
+  constructor(
+    private readonly orm: Orm,
+    private readonly provider: PaymentProvider,
+    private readonly transitions: PaymentTransitions,
+    private readonly logger: Logger,
+  ) {}
+
+  /** One provider event (from a webhook, or fetched back by the reconciler) → at most one transition. */
+  async applyProviderEvent(event: ProviderEvent, source: PaymentEventSource): Promise<EventHandling> {
+    const log = this.logger.child({ eventId: event.id, eventType: event.type });
+    if (event.outcome === 'unhandled' || !event.session) {
+      log.info('provider event type not handled; acknowledged');
+      return 'unhandled_type';
+    }
+    let payment = await this.findBySession(event.session);
+    if (!payment) {
+      log.warn({ sessionId: event.session.id }, 'provider event for a session no payment knows; acknowledged');
+      return 'unknown_payment';
+    }
+    // The session exists, so a payment whose creation was interrupted can take it now.
+    if (payment.status === PaymentStatus.PROCESSING) payment = await this.adoptSession(payment, event.session, source);
+
+    const provenance = { source, providerEventId: event.id, providerEventType: event.type };
+    const target = statusForEventOutcome(event.outcome);
+    if (target === null) {
+      const recorded = await this.transitions.recordNotApplied(payment, {
+        ...provenance,
+        to: payment.status,
+        note: 'checkout completed; the asynchronous payment has not settled yet',
+      });
+      return recorded ? 'recorded_not_applied' : 'duplicate';
+    }
+    const outcome = await this.transitions.transition(payment.id, { ...provenance, to: target });
+    log.info({ ref: payment.ref, outcome: outcome.kind, status: outcome.payment.status }, 'provider event handled');
+    switch (outcome.kind) {
+      case 'applied':
+        return 'applied';
+      case 'already':
+        return 'already';
+      case 'refused':
+        return 'recorded_not_applied';
+      case 'duplicate':
+        return 'duplicate';
+    }
+  }
+
+  /**
+   * The customer's return from checkout: read the session at the provider and apply what it says.
+   * When the provider cannot be reached the customer is still sent on, with the status we know.
+   * Returns where to send the browser: the merchant's successUrl with `ref` and `status` added.
+   */
+  async handleReturn(rawRef: unknown, rawSessionId: unknown): Promise<string> {
+    let payment = await this.findByRef(rawRef);
+    if (typeof rawSessionId !== 'string' || rawSessionId !== payment.providerSessionId) {
+      throw ValidationError.single('session_id', "is not this payment's checkout session");
+    }
+    try {
+      const session = await this.provider.retrieveCheckoutSession(rawSessionId);
+      payment = await this.applySessionState(payment, session, PaymentEventSource.RETURN);
+    } catch (error) {
+      if (!(error instanceof ProviderUnavailableError)) throw error;
+      this.logger.warn({ ref: payment.ref }, 'provider unavailable on return; redirecting with the known status');
+    }
+    return withQuery(payment.successUrl, { ref: payment.ref, status: payment.status });
+  }
+
+  /** The customer's cancel link: nothing changes (the session stays open until it expires). */
+  async cancelRedirect(rawRef: unknown): Promise<string> {
+    const payment = await this.findByRef(rawRef);
+    return withQuery(payment.cancelUrl, { ref: payment.ref });
+  }
+
+  /** Brings a payment to what its checkout session says. */
+  async applySessionState(payment: Payment, session: CheckoutSession, source: PaymentEventSource): Promise<Payment> {
+    if (payment.status === PaymentStatus.PROCESSING) payment = await this.adoptSession(payment, session, source);
+    const target = statusForSessionState(session.state);
+    if (target === null || target === payment.status) return payment;
+    return (await this.transitions.transition(payment.id, { to: target, source })).payment;
+  }
+
+  /** PROCESSING → PENDING with the session's id and URL: the one place a payment gets its session. */
+  async adoptSession(payment: Payment, session: CheckoutSession, source: PaymentEventSource): Promise<Payment> {
+    const outcome = await this.transitions.transition(payment.id, {
+      to: PaymentStatus.PENDING,
+      source,
+      set: { checkoutUrl: session.url, providerSessionId: session.id },
+    });
+    return outcome.payment;
+  }
+
+  private async findBySession(session: CheckoutSession): Promise<Payment | null> {
+    const em = this.orm.em.fork();
+    const bySession = await em.findOne(Payment, { providerSessionId: session.id });
+    if (bySession || !session.paymentRef) return bySession;
+    // A session whose id we never stored (creation interrupted): its client_reference_id is our ref.
+    return em.findOne(Payment, { ref: session.paymentRef, providerSessionId: null });
+  }
+
+  private async findByRef(rawRef: unknown): Promise<Payment> {
+    const ref = validatePaymentRef(rawRef);
+    const payment = await this.orm.em.fork().findOne(Payment, { ref });
+    if (!payment) throw new PaymentNotFoundError(ref);
+    return payment;
+  }
+}
+
+function withQuery(url: string, params: Record<string, string>): string {
+  const target = new URL(url);
+  for (const [name, value] of Object.entries(params)) target.searchParams.set(name, value);
+  return target.toString();
+}
