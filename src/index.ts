@@ -9,7 +9,11 @@ import { loadConfig, ConfigError, SANDBOX_STRIPE_KEY, type Config } from './conf
 import { createLogger, type Logger } from './logger';
 import { createOrm, migrate } from './orm';
 import { createStripeClient, StripePaymentProvider } from './providers/stripe/stripe-payment-provider';
-import { InProcessPaymentPubSub } from './pubsub/payment-pubsub';
+import { InProcessPaymentPubSub, type PaymentPubSub } from './pubsub/payment-pubsub';
+import { RedisPaymentPubSub } from './pubsub/redis-payment-pubsub';
+import { StripeWebhooks } from './providers/stripe/stripe-webhooks';
+import { ProviderSyncService } from './services/payments/provider-sync.service';
+import { PaymentUpdatesService } from './services/payments/payment-updates.service';
 import { PaymentTransitions } from './services/payments/payment-transitions';
 import { PaymentService } from './services/payments/payment.service';
 import { MerchantService, type IssuedMerchant } from './services/merchants/merchant.service';
@@ -50,12 +54,17 @@ export async function startGateway(config: Config, logger: Logger = createLogger
 
   const stripe = createStripeClient({ secretKey: config.stripe.secretKey, apiUrl: stripeApiUrl, timeoutMs: config.stripe.timeoutMs });
   const provider = new StripePaymentProvider(stripe.checkout.sessions);
-  const pubsub = new InProcessPaymentPubSub();
+  const webhooks = new StripeWebhooks(stripe.webhooks, webhookSecret);
+  const pubsub: PaymentPubSub = config.redisUrl
+    ? await RedisPaymentPubSub.connect(config.redisUrl, logger.child({ module: 'pubsub' }))
+    : new InProcessPaymentPubSub();
   const transitions = new PaymentTransitions(orm, pubsub, logger.child({ module: 'transitions' }));
-  const payments = new PaymentService(orm, provider, transitions, { publicUrl: config.publicUrl }, logger.child({ module: 'payments' }));
+  const sync = new ProviderSyncService(orm, provider, transitions, logger.child({ module: 'provider-sync' }));
+  const payments = new PaymentService(orm, provider, transitions, sync, { publicUrl: config.publicUrl }, logger.child({ module: 'payments' }));
   const merchants = new MerchantService(orm, { keyRotationOverlapHours: config.keyRotationOverlapHours });
+  const paymentUpdates = new PaymentUpdatesService(pubsub);
 
-  const server = await createGatewayServer({ config, orm, logger, payments, merchants });
+  const server = await createGatewayServer({ config, orm, logger, payments, merchants, sync, webhooks, paymentUpdates });
   const address = await server.listen(config.port);
   const localUrl = `http://127.0.0.1:${address.port}`;
   if (emulator && !config.emulator.webhookUrls) emulator.handle.setWebhookUrls([`${localUrl}/api/v1/webhooks/stripe`]);

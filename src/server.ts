@@ -13,14 +13,22 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import type { Config } from './config';
 import type { Orm } from './orm';
 import type { Logger } from './logger';
+import { WebSocketServer } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
 import type { PaymentService } from './services/payments/payment.service';
-import { bearerKey, type MerchantService } from './services/merchants/merchant.service';
+import type { ProviderSyncService } from './services/payments/provider-sync.service';
+import type { PaymentUpdatesService } from './services/payments/payment-updates.service';
+import type { ProviderWebhooks } from './domain/payment-provider';
+import { bearerKey, type MerchantAuth, type MerchantService } from './services/merchants/merchant.service';
 import { buildGatewaySchema } from './resolvers/build-schema';
 import { PaymentResolver } from './resolvers/payment.resolver';
+import { PaymentUpdatedResolver } from './resolvers/payment-updated.resolver';
 import type { GraphQLContext } from './resolvers/context';
 import { errorReportingPlugin, formatGraphQLError } from './resolvers/graphql-errors';
 import { paymentsRouter } from './rest/payments.router';
 import { healthRouter } from './rest/health.router';
+import { stripeWebhookRouter } from './rest/stripe-webhook.router';
+import { returnRouter } from './rest/return.router';
 import { restErrorHandler, sendError } from './rest/http-errors';
 
 export interface GatewayServerDeps {
@@ -29,6 +37,9 @@ export interface GatewayServerDeps {
   logger: Logger;
   payments: PaymentService;
   merchants: MerchantService;
+  sync: ProviderSyncService;
+  webhooks: ProviderWebhooks;
+  paymentUpdates: PaymentUpdatesService;
 }
 
 export interface GatewayServer {
@@ -52,9 +63,38 @@ export async function createGatewayServer(deps: GatewayServerDeps): Promise<Gate
   app.disable('x-powered-by');
   const httpServer = createServer(app);
 
-  const resolvers = new Map<Function, unknown>([[PaymentResolver, new PaymentResolver(deps.payments)]]);
+  const resolvers = new Map<Function, unknown>([
+    [PaymentResolver, new PaymentResolver(deps.payments)],
+    [PaymentUpdatedResolver, new PaymentUpdatedResolver()],
+  ]);
   const schema = await buildGatewaySchema({ get: (someClass) => resolvers.get(someClass) });
   const production = deps.config.nodeEnv === 'production';
+
+  // paymentUpdated over graphql-ws, on the same server and path as GraphQL over HTTP. A socket
+  // without a valid key in its connection_init payload is closed (4403) before any operation.
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const sockets = useServer<Record<string, unknown>, { auth?: MerchantAuth }>(
+    {
+      schema,
+      onConnect: async (ctx) => {
+        const auth = await deps.merchants.authenticate(bearerKey(ctx.connectionParams?.authorization));
+        if (!auth) return false;
+        ctx.extra.auth = auth;
+        return true;
+      },
+      // The same error rendering as over HTTP: codes kept, the unexpected masked.
+      onError: (_ctx, _id, _payload, errors) => errors.map((error) => formatGraphQLError(error.toJSON(), error)),
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map((error) => formatGraphQLError(error.toJSON(), error)) } : result,
+      context: (ctx): GraphQLContext => ({
+        auth: ctx.extra.auth ?? null,
+        requestId: randomUUID(),
+        idempotencyKey: null,
+        paymentUpdates: deps.paymentUpdates,
+      }),
+    },
+    wsServer,
+  );
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     introspection: !production,
@@ -62,6 +102,7 @@ export async function createGatewayServer(deps: GatewayServerDeps): Promise<Gate
     formatError: formatGraphQLError,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      { serverWillStart: async () => ({ drainServer: async () => void (await sockets.dispose()) }) },
       errorReportingPlugin(logger.child({ module: 'graphql' })),
       ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
@@ -70,6 +111,9 @@ export async function createGatewayServer(deps: GatewayServerDeps): Promise<Gate
 
   app.use(requestId);
   app.use(healthRouter(deps.orm));
+  // The webhook router parses its own raw body, so it must come before any JSON parser.
+  app.use('/api/v1', stripeWebhookRouter(deps.webhooks, deps.sync));
+  app.use('/api/v1', returnRouter(deps.sync));
   app.use('/api/v1', paymentsRouter(deps.payments, deps.merchants));
   app.use(
     '/graphql',
@@ -79,6 +123,7 @@ export async function createGatewayServer(deps: GatewayServerDeps): Promise<Gate
         auth: await deps.merchants.authenticate(bearerKey(req.headers.authorization)),
         requestId: res.locals.requestId as string,
         idempotencyKey: null,
+        paymentUpdates: deps.paymentUpdates,
       }),
     }),
   );

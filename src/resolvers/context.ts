@@ -1,5 +1,6 @@
 import type { AuthChecker } from 'type-graphql';
 import type { MerchantAuth } from '../services/merchants/merchant.service';
+import type { PaymentUpdatesService } from '../services/payments/payment-updates.service';
 import { ForbiddenError, UnauthenticatedError } from '../domain/errors';
 import { SECRET } from '../schema/payment.type';
 
@@ -8,6 +9,8 @@ export interface GraphQLContext {
   auth: MerchantAuth | null;
   requestId: string;
   idempotencyKey: string | null;
+  /** For the paymentUpdated subscribe function, which type-graphql cannot construct-inject. */
+  paymentUpdates: PaymentUpdatesService;
 }
 
 /** The caller's merchant, or UNAUTHENTICATED: for resolvers guarded by @Authorized. */

@@ -1,0 +1,69 @@
+/**
+ * Payment updates across instances: every instance publishes to one Redis channel and every instance
+ * listens to it, so a subscriber on one instance hears a webhook taken by another. In this mode the
+ * local delivery also goes through Redis, so each update reaches each subscriber exactly once.
+ */
+import { EventEmitter } from 'node:events';
+import Redis from 'ioredis';
+import type { PaymentPubSub, PaymentUpdate } from './payment-pubsub';
+import type { Logger } from '../logger';
+
+const CHANNEL = 'gateway:payment-updated';
+const DATE_FIELDS = ['expiresAt', 'createdAt', 'updatedAt'] as const;
+
+export class RedisPaymentPubSub implements PaymentPubSub {
+  private readonly emitter = new EventEmitter().setMaxListeners(0);
+
+  private constructor(
+    private readonly publisher: Redis,
+    private readonly subscriber: Redis,
+    private readonly logger: Logger,
+  ) {
+    subscriber.on('message', (channel: string, message: string) => {
+      if (channel !== CHANNEL) return;
+      try {
+        this.emitter.emit('update', revive(JSON.parse(message)));
+      } catch (error) {
+        this.logger.error({ err: error }, 'unreadable payment update from Redis');
+      }
+    });
+  }
+
+  /**
+   * Connects both clients before anything is published or subscribed: a SUBSCRIBE sent before the
+   * connection is ready can be silently lost, so the channel is joined here, once, and awaited.
+   */
+  static async connect(url: string, logger: Logger): Promise<RedisPaymentPubSub> {
+    const options = { lazyConnect: true, maxRetriesPerRequest: 3 };
+    const publisher = new Redis(url, options);
+    const subscriber = new Redis(url, options);
+    for (const client of [publisher, subscriber]) client.on('error', (error) => logger.warn({ err: error }, 'Redis connection error'));
+    await Promise.all([publisher.connect(), subscriber.connect()]);
+    await subscriber.subscribe(CHANNEL);
+    return new RedisPaymentPubSub(publisher, subscriber, logger);
+  }
+
+  async publish(update: PaymentUpdate): Promise<void> {
+    await this.publisher.publish(CHANNEL, JSON.stringify(update));
+  }
+
+  async subscribe(listener: (update: PaymentUpdate) => void): Promise<() => Promise<void>> {
+    this.emitter.on('update', listener);
+    return async () => {
+      this.emitter.off('update', listener);
+    };
+  }
+
+  async close(): Promise<void> {
+    this.emitter.removeAllListeners();
+    await Promise.allSettled([this.subscriber.quit(), this.publisher.quit()]);
+  }
+}
+
+/** JSON turns dates into strings; the rest of the gateway expects Date objects. */
+function revive(update: PaymentUpdate): PaymentUpdate {
+  const payment = update.payment as unknown as Record<string, unknown>;
+  for (const field of DATE_FIELDS) payment[field] = new Date(payment[field] as string);
+  for (const event of update.payment.events) event.at = new Date(event.at as unknown as string);
+  return update;
+}
