@@ -10,7 +10,7 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { startGateway, type RunningGateway } from '../../src/index';
 import type { IssuedMerchant } from '../../src/services/merchants/merchant.service';
-import { createStripeEmulator, type StripeEmulator } from '../../src/stripe-emulator';
+import { createStripeEmulator, type StripeEmulator, type StripeEmulatorOptions } from '../../src/stripe-emulator';
 
 export interface Harness {
   gateway: RunningGateway;
@@ -54,11 +54,25 @@ export function sdkFor(url: string, key = 'sk_test_harness'): Stripe {
   return new Stripe(key, { host: target.hostname, port: Number(target.port), protocol: 'http', maxNetworkRetries: 0 });
 }
 
-export async function startHarness(options: { env?: Record<string, string>; stripeApiUrl?: string } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  /** Point the gateway somewhere else than the harness's emulator (an unreachable port, say). */
+  stripeApiUrl?: string;
+  emulator?: Partial<StripeEmulatorOptions>;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const databaseUrl = process.env.TEST_DATABASE_URL;
   if (!databaseUrl) throw new Error('TEST_DATABASE_URL is not set: run the suite through jest (global-setup creates it)');
   const webhookSecret = `whsec_${randomBytes(16).toString('hex')}`;
-  const emulator = createStripeEmulator({ webhookSecret, webhookUrls: [] });
+  const emulator = createStripeEmulator({
+    webhookSecret,
+    webhookUrls: [],
+    // Stripe retries over days; here a few quick retries keep the suite fast.
+    webhookRetry: { initialDelayMs: 200, maxAttempts: 8 },
+    asyncPaymentDelayMs: 100,
+    ...options.emulator,
+  });
   const { url: emulatorUrl } = await emulator.listen(0, '127.0.0.1');
   const port = await freePort();
   const config = loadConfig({

@@ -1,0 +1,74 @@
+import WebSocket from 'ws';
+import { startHarness, paymentInput, type Harness } from '../support/gateway-harness';
+import { completeSession, listenToUpdates, sleep, waitFor, wsClient } from '../support/checkout-kit';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const create = async (key = h.merchant.secretKey) => (await h.rest('POST', '/api/v1/payment', { body: paymentInput(), key })).body;
+
+describe('paymentUpdated', () => {
+  it("never carries another merchant's payment, even to a subscriber of all payments", async () => {
+    const other = await h.newMerchant();
+    const mine = wsClient(h, h.merchant.secretKey);
+    const theirs = wsClient(h, other.secretKey);
+    const myUpdates = listenToUpdates(mine, null, 'ref status');
+    const theirUpdates = listenToUpdates(theirs, null, 'ref status');
+    await sleep(300);
+
+    const myPayment = await create();
+    await completeSession(h, myPayment.providerSessionId, 'paid');
+    await waitFor(() => myUpdates.received.some((u) => u.status === 'SUCCEEDED'));
+    const theirPayment = await create(other.secretKey);
+    await waitFor(() => theirUpdates.received.some((u) => u.ref === theirPayment.ref));
+    await sleep(300);
+
+    expect(myUpdates.received.every((u) => u.ref !== theirPayment.ref)).toBe(true);
+    expect(theirUpdates.received.every((u) => u.ref !== myPayment.ref)).toBe(true);
+    expect(theirUpdates.received.map((u) => u.ref)).toContain(theirPayment.ref);
+    await Promise.all([mine.dispose(), theirs.dispose()]);
+  });
+
+  it("another merchant subscribing to my payment's ref hears nothing", async () => {
+    const other = await h.newMerchant();
+    const payment = await create();
+    const spy = wsClient(h, other.secretKey);
+    const spied = listenToUpdates(spy, payment.ref, 'ref status');
+    await sleep(300);
+    await completeSession(h, payment.providerSessionId, 'paid');
+    await waitFor(async () => (await h.rest('GET', `/api/v1/payment?ref=${payment.ref}`)).body.status === 'SUCCEEDED');
+    await sleep(300);
+    expect(spied.received).toEqual([]);
+    await spy.dispose();
+  });
+
+  it('a socket without a key, or with a wrong one, is refused', async () => {
+    for (const params of [{}, { authorization: 'Bearer sk_gw_nope' }]) {
+      const closeCode = await new Promise<number>((resolve) => {
+        const socket = new WebSocket(`${h.gateway.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+        socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: params })));
+        socket.on('close', (code) => resolve(code));
+      });
+      expect(closeCode).toBe(4403);
+    }
+  });
+
+  it('a publishable key may follow its one payment, but not all payments', async () => {
+    const payment = await create();
+    const client = wsClient(h, h.merchant.publishableKey);
+    const one = listenToUpdates(client, payment.ref, 'ref status');
+    const all = listenToUpdates(client, null, 'ref status');
+    await sleep(300);
+    await completeSession(h, payment.providerSessionId, 'paid');
+    expect((await one.nth(1)).status).toBe('SUCCEEDED');
+    await waitFor(() => all.errors.length > 0);
+    expect(JSON.stringify(all.errors)).toContain('FORBIDDEN');
+    expect(all.received).toEqual([]);
+    await client.dispose();
+  });
+});
