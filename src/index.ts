@@ -14,6 +14,7 @@ import { RedisPaymentPubSub } from './pubsub/redis-payment-pubsub';
 import { StripeWebhooks } from './providers/stripe/stripe-webhooks';
 import { ProviderSyncService } from './services/payments/provider-sync.service';
 import { PaymentUpdatesService } from './services/payments/payment-updates.service';
+import { IdempotencyService } from './services/payments/idempotency.service';
 import { PaymentTransitions } from './services/payments/payment-transitions';
 import { PaymentService } from './services/payments/payment.service';
 import { MerchantService, type IssuedMerchant } from './services/merchants/merchant.service';
@@ -59,8 +60,9 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     ? await RedisPaymentPubSub.connect(config.redisUrl, logger.child({ module: 'pubsub' }))
     : new InProcessPaymentPubSub();
   const transitions = new PaymentTransitions(orm, pubsub, logger.child({ module: 'transitions' }));
-  const sync = new ProviderSyncService(orm, provider, transitions, logger.child({ module: 'provider-sync' }));
-  const payments = new PaymentService(orm, provider, transitions, sync, { publicUrl: config.publicUrl }, logger.child({ module: 'payments' }));
+  const sync = new ProviderSyncService(orm, provider, transitions, { publicUrl: config.publicUrl }, logger.child({ module: 'provider-sync' }));
+  const idempotency = new IdempotencyService(orm, { waitForFirstMs: config.idempotency.waitForFirstMs, staleAfterMs: config.idempotency.staleAfterMs });
+  const payments = new PaymentService(orm, provider, sync, idempotency);
   const merchants = new MerchantService(orm, { keyRotationOverlapHours: config.keyRotationOverlapHours });
   const paymentUpdates = new PaymentUpdatesService(pubsub);
 

@@ -27,10 +27,8 @@ import {
   validatePaymentRef,
   type ValidCreatePaymentInput,
 } from '../validation';
-import { newPaymentRef } from '../ids';
-import type { Logger } from '../../logger';
-import type { PaymentTransitions } from './payment-transitions';
 import type { ProviderSyncService } from './provider-sync.service';
+import type { IdempotencyService } from './idempotency.service';
 import { toPaymentView, type PaymentView } from './payment-view';
 import { decodeCursor, encodeCursor } from './payment-cursor';
 
@@ -46,58 +44,41 @@ export interface PaymentPage {
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
 }
 
-export interface PaymentServiceOptions {
-  /** Base of the return and cancel routes handed to the provider. */
-  publicUrl: string;
-}
-
 export class PaymentService {
   constructor(
     private readonly orm: Orm,
     private readonly provider: PaymentProvider,
-    private readonly transitions: PaymentTransitions,
     private readonly sync: ProviderSyncService,
-    private readonly options: PaymentServiceOptions,
-    private readonly logger: Logger,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
   /**
-   * createPayment, door to database: validate → save PROCESSING (committed, so nothing is lost if we
-   * die) → create the checkout session with an idempotency key derived from the payment → PENDING.
-   * A refusal fails the payment; an outage leaves it PROCESSING for the reconciler.
+   * createPayment, door to database: validate → (Idempotency-Key: claim it, or wait for and replay
+   * its first answer) → save PROCESSING, committed, so nothing is lost if we die → create the checkout
+   * session outside any transaction, with an idempotency key derived from the payment → PENDING.
+   * A refusal fails the payment; an outage leaves it PROCESSING for a retry or the reconciler.
    */
-  async createPayment(merchantId: string, rawInput: unknown): Promise<PaymentView> {
+  async createPayment(merchantId: string, rawInput: unknown, rawIdempotencyKey?: unknown): Promise<PaymentView> {
     const input = validateCreatePaymentInput(rawInput);
-    const payment = await this.saveProcessingPayment(merchantId, input);
-    const log = this.logger.child({ ref: payment.ref });
+    return this.idempotency.run(merchantId, rawIdempotencyKey, rawInput, {
+      create: async (ref) => {
+        const payment = await this.saveProcessingPayment(merchantId, input, ref);
+        return this.view(await this.sync.openCheckoutSession(payment, PaymentEventSource.API));
+      },
+      resume: (ref) => this.resumePayment(merchantId, ref),
+    });
+  }
 
-    let session: CheckoutSession;
-    try {
-      session = await this.provider.createCheckoutSession({
-        paymentRef: payment.ref,
-        idempotencyKey: sessionCreateIdempotencyKey(payment.ref),
-        currency: payment.currency,
-        lineItems: payment.lineItems,
-        successUrl: this.returnUrl(payment.ref),
-        cancelUrl: this.cancelUrl(payment.ref),
-        customerEmail: payment.customerEmail,
-        expiresAt: payment.expiresAt,
-        metadata: payment.metadata,
-      });
-    } catch (error) {
-      if (error instanceof ProviderError) {
-        log.warn({ reason: error.message }, 'provider refused the checkout session; payment FAILED');
-        await this.transitions.transition(payment.id, { to: PaymentStatus.FAILED, source: PaymentEventSource.API, note: error.message });
-        throw error.withRef(payment.ref);
-      }
-      if (error instanceof ProviderUnavailableError) {
-        log.warn('provider unavailable; payment left PROCESSING for the reconciler');
-        throw error.withRef(payment.ref);
-      }
-      throw error;
-    }
-
-    return this.view(await this.sync.adoptSession(payment, session, PaymentEventSource.API));
+  /**
+   * Picks up a payment whose creation was cut short (the first request died, or Stripe was away):
+   * a PROCESSING payment gets its session now (the same idempotency key finds one made before);
+   * any other is answered as it stands. Null when no such payment was ever saved.
+   */
+  private async resumePayment(merchantId: string, ref: string): Promise<PaymentView | null> {
+    const payment = await this.orm.em.fork().findOne(Payment, { ref, merchantId });
+    if (!payment) return null;
+    if (payment.status !== PaymentStatus.PROCESSING) return this.view(payment);
+    return this.view(await this.sync.openCheckoutSession(payment, PaymentEventSource.API));
   }
 
   async getPayment(merchantId: string, rawRef: unknown): Promise<PaymentView> {
@@ -150,7 +131,7 @@ export class PaymentService {
 
     let session: CheckoutSession;
     try {
-      session = await this.provider.expireCheckoutSession(payment.providerSessionId, sessionExpireIdempotencyKey(payment.ref));
+      session = await this.provider.expireCheckoutSession(payment.providerSessionId, `${payment.ref}:expire-session`);
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error instanceof ProviderUnavailableError ? error.withRef(payment.ref) : error;
       // Refused: typically the session is no longer open (paid or expired meanwhile). Ask what it is.
@@ -163,12 +144,12 @@ export class PaymentService {
     return this.view(synced);
   }
 
-  private async saveProcessingPayment(merchantId: string, input: ValidCreatePaymentInput): Promise<Payment> {
+  private async saveProcessingPayment(merchantId: string, input: ValidCreatePaymentInput, ref: string): Promise<Payment> {
     const now = new Date();
     // Stripe keeps expires_at in whole seconds; ours is the very same instant.
     const expiresAt = new Date(Math.floor((now.getTime() + input.expiresInMinutes * 60_000) / 1000) * 1000);
     const row = {
-      ref: newPaymentRef(),
+      ref,
       merchantId,
       orderId: input.orderId,
       status: PaymentStatus.PROCESSING,
@@ -222,17 +203,4 @@ export class PaymentService {
     const events = await this.orm.em.fork().find(PaymentEvent, { paymentId: payment.id }, { orderBy: { id: 'asc' } });
     return toPaymentView(payment, events);
   }
-
-  private returnUrl(ref: string): string {
-    // Stripe fills {CHECKOUT_SESSION_ID} itself; it must stay unencoded.
-    return `${this.options.publicUrl}/api/v1/payment/return?ref=${ref}&session_id={CHECKOUT_SESSION_ID}`;
-  }
-
-  private cancelUrl(ref: string): string {
-    return `${this.options.publicUrl}/api/v1/payment/cancel?ref=${ref}`;
-  }
 }
-
-/** Derived from the payment, so any retry of its creation (request, reconciler) finds the same session. */
-export const sessionCreateIdempotencyKey = (ref: string) => `${ref}:create-session`;
-export const sessionExpireIdempotencyKey = (ref: string) => `${ref}:expire-session`;

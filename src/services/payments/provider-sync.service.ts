@@ -5,7 +5,7 @@
  */
 import type { Orm } from '../../orm';
 import { Payment } from '../../entities/payment.entity';
-import { PaymentNotFoundError, ProviderUnavailableError, ValidationError } from '../../domain/errors';
+import { PaymentNotFoundError, ProviderError, ProviderUnavailableError, ValidationError } from '../../domain/errors';
 import {
   PaymentEventSource,
   PaymentStatus,
@@ -25,8 +25,46 @@ export class ProviderSyncService {
     private readonly orm: Orm,
     private readonly provider: PaymentProvider,
     private readonly transitions: PaymentTransitions,
+    private readonly options: { publicUrl: string },
     private readonly logger: Logger,
   ) {}
+
+  /**
+   * Creates the payment's checkout session (outside any transaction) and makes the payment PENDING.
+   * The idempotency key is derived from the payment, so every caller (the request, a retry with the
+   * same Idempotency-Key, the reconciler) reaches the same one session. A refusal fails the payment;
+   * an outage leaves it PROCESSING. Errors thrown carry the payment's ref.
+   */
+  async openCheckoutSession(payment: Payment, source: PaymentEventSource): Promise<Payment> {
+    let session: CheckoutSession;
+    try {
+      session = await this.provider.createCheckoutSession({
+        paymentRef: payment.ref,
+        idempotencyKey: `${payment.ref}:create-session`,
+        currency: payment.currency,
+        lineItems: payment.lineItems,
+        // The provider fills {CHECKOUT_SESSION_ID} itself; it must stay unencoded.
+        successUrl: `${this.options.publicUrl}/api/v1/payment/return?ref=${payment.ref}&session_id={CHECKOUT_SESSION_ID}`,
+        cancelUrl: `${this.options.publicUrl}/api/v1/payment/cancel?ref=${payment.ref}`,
+        customerEmail: payment.customerEmail,
+        expiresAt: payment.expiresAt,
+        metadata: payment.metadata,
+      });
+    } catch (error) {
+      const log = this.logger.child({ ref: payment.ref });
+      if (error instanceof ProviderError) {
+        log.warn({ reason: error.message }, 'provider refused the checkout session; payment FAILED');
+        await this.transitions.transition(payment.id, { to: PaymentStatus.FAILED, source, note: error.message });
+        throw error.withRef(payment.ref);
+      }
+      if (error instanceof ProviderUnavailableError) {
+        log.warn('provider unavailable; payment left PROCESSING for the reconciler');
+        throw error.withRef(payment.ref);
+      }
+      throw error;
+    }
+    return this.adoptSession(payment, session, source);
+  }
 
   /** One provider event (from a webhook, or fetched back by the reconciler) → at most one transition. */
   async applyProviderEvent(event: ProviderEvent, source: PaymentEventSource): Promise<EventHandling> {
