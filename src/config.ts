@@ -31,6 +31,8 @@ const envSchema = z.object({
   STRIPE_EMULATOR_PORT: port(12111),
   STRIPE_EMULATOR_WEBHOOK_URL: optionalString,
   STRIPE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  IDEMPOTENCY_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(60_000),
+  IDEMPOTENCY_STALE_AFTER_MS: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),
   KEY_ROTATION_OVERLAP_HOURS: z.coerce.number().min(0).max(24 * 90).default(24),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -58,6 +60,7 @@ export interface Config {
   };
   emulator: { port: number; webhookUrls: string[] | undefined };
   keyRotationOverlapHours: number;
+  idempotency: { waitForFirstMs: number; staleAfterMs: number };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   nodeEnv: z.infer<typeof envSchema>['NODE_ENV'];
 }
@@ -92,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       webhookUrls: e.STRIPE_EMULATOR_WEBHOOK_URL?.split(',').map((url) => url.trim()).filter(Boolean),
     },
     keyRotationOverlapHours: e.KEY_ROTATION_OVERLAP_HOURS,
+    idempotency: { waitForFirstMs: e.IDEMPOTENCY_WAIT_MS, staleAfterMs: e.IDEMPOTENCY_STALE_AFTER_MS },
     logLevel: e.LOG_LEVEL,
     nodeEnv: e.NODE_ENV,
   };

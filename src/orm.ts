@@ -13,10 +13,11 @@ import type { DatabaseConfig } from './config';
 import { Merchant } from './entities/merchant.entity';
 import { Payment } from './entities/payment.entity';
 import { PaymentEvent } from './entities/payment-event.entity';
+import { IdempotencyRecord } from './entities/idempotency-record.entity';
 import { mysqlMigrations } from '../migrations/mysql';
 import { sqliteMigrations } from '../migrations/sqlite';
 
-export const ENTITIES = [Merchant, Payment, PaymentEvent];
+export const ENTITIES = [Merchant, Payment, PaymentEvent, IdempotencyRecord];
 
 export type Orm = MikroORM;
 

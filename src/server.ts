@@ -122,7 +122,8 @@ export async function createGatewayServer(deps: GatewayServerDeps): Promise<Gate
       context: async ({ req, res }) => ({
         auth: await deps.merchants.authenticate(bearerKey(req.headers.authorization)),
         requestId: res.locals.requestId as string,
-        idempotencyKey: null,
+        // Only createPayment reads it; a header given as a list is refused there, not guessed at.
+        idempotencyKey: (req.headers['idempotency-key'] as string | undefined) ?? null,
         paymentUpdates: deps.paymentUpdates,
       }),
     }),

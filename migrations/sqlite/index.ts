@@ -1,6 +1,8 @@
 import { Migration20261124000000_initial } from './Migration20261124000000_initial';
+import { Migration20261124010000_idempotency_and_leases } from './Migration20261124010000_idempotency_and_leases';
 
 /** Listed explicitly so that migrations load the same from ts (tests) and from the compiled dist. */
 export const sqliteMigrations = [
   { name: 'Migration20261124000000_initial', class: Migration20261124000000_initial },
+  { name: 'Migration20261124010000_idempotency_and_leases', class: Migration20261124010000_idempotency_and_leases },
 ];

@@ -69,4 +69,8 @@ export class Payment {
 
   @Property({ type: 'datetime', length: 3 })
   updatedAt: Date = new Date();
+
+  /** Until when one reconciler instance has claimed this payment; no other instance touches it before. */
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  reconcileLeaseUntil: Date | null = null;
 }

@@ -26,7 +26,7 @@ export class PaymentResolver {
   @Authorized(SECRET)
   @Mutation(() => PaymentType)
   createPayment(@Arg('input', () => CreatePaymentInput) input: CreatePaymentInput, @Ctx() context: GraphQLContext): Promise<PaymentView> {
-    return this.paymentService.createPayment(callerOf(context).merchantId, plainInput(input));
+    return this.paymentService.createPayment(callerOf(context).merchantId, plainInput(input), context.idempotencyKey);
   }
 
   @Authorized(SECRET)

@@ -13,7 +13,7 @@ export function paymentsRouter(payments: PaymentService, merchants: MerchantServ
   const json = express.json({ limit: '256kb', strict: false, type: () => true });
 
   router.post('/payment', requireMerchant(merchants, 'SECRET'), json, async (req, res) => {
-    const payment = await payments.createPayment(authOf(res.locals).merchantId, req.body);
+    const payment = await payments.createPayment(authOf(res.locals).merchantId, req.body, req.headers['idempotency-key']);
     res.status(201).json(payment);
   });
 

@@ -1,0 +1,166 @@
+/**
+ * Idempotency-Key for createPayment (API.md "Idempotency"). The first request with a key claims it
+ * (a primary key on merchant + key settles concurrent claims) and reserves the payment's ref; its
+ * answer is stored and replayed to every repeat with the same body. Repeats arriving while it runs
+ * wait for that answer. A repeat with another body is IDEMPOTENCY_CONFLICT.
+ *
+ * Nothing is lost when a request dies half-way: the reserved ref lets a later repeat (or the
+ * reconciler) finish the very same payment, and the provider's own idempotency key finds the very
+ * same session.
+ */
+import { createHash } from 'node:crypto';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { Orm } from '../../orm';
+import { IdempotencyRecord, type StoredAnswer } from '../../entities/idempotency-record.entity';
+import { GatewayError, IdempotencyConflictError, ProviderUnavailableError, ValidationError, type ErrorCode } from '../../domain/errors';
+import { validateIdempotencyKey } from '../validation';
+import { newPaymentRef } from '../ids';
+import type { PaymentView } from './payment-view';
+
+export interface IdempotencyOptions {
+  /** How long a repeat waits for the first request's answer before giving up with a conflict. */
+  waitForFirstMs: number;
+  /** A running record untouched this long belongs to a request that died: a repeat takes it over. */
+  staleAfterMs: number;
+}
+
+/** How the guarded operation is run the first time, and resumed from its reserved ref later. */
+export interface IdempotentCreate {
+  create(ref: string): Promise<PaymentView>;
+  resume(ref: string): Promise<PaymentView | null>;
+}
+
+const POLL_MS = 50;
+
+/** An answer replayed from storage: the first request's error, with its code and public details. */
+class ReplayedError extends GatewayError {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    private readonly details: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+  override get publicDetails() {
+    return this.details;
+  }
+}
+
+export class IdempotencyService {
+  constructor(
+    private readonly orm: Orm,
+    private readonly options: IdempotencyOptions,
+  ) {}
+
+  /** Runs `operation` once per (merchant, key); without a key it simply runs. */
+  async run(merchantId: string, rawKey: unknown, requestBody: unknown, operation: IdempotentCreate): Promise<PaymentView> {
+    const key = validateIdempotencyKey(rawKey);
+    if (key === null) return operation.create(newPaymentRef());
+    const requestHash = fingerprint(requestBody);
+    const deadline = Date.now() + this.options.waitForFirstMs;
+
+    for (;;) {
+      const claimed = await this.claim(merchantId, key, requestHash);
+      if (claimed) return this.execute(claimed, operation);
+      const record = await this.orm.em.fork().findOne(IdempotencyRecord, { merchantId, idempotencyKey: key });
+      if (!record) continue; // released between our claim and our read: claim again
+      if (record.requestHash !== requestHash) throw new IdempotencyConflictError();
+      if (record.state === 'done' && record.response) return replay(record.response);
+      const takenOver = await this.takeOver(record);
+      if (takenOver) return this.execute(takenOver, operation);
+      if (Date.now() > deadline) {
+        throw new IdempotencyConflictError('A request with this Idempotency-Key is still in progress; retry later');
+      }
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+
+  /** Forgets records older than `olderThan` (API.md promises at least 24 h). */
+  async purge(olderThan: Date): Promise<number> {
+    return this.orm.em.fork().nativeDelete(IdempotencyRecord, { createdAt: { $lt: olderThan }, state: 'done' });
+  }
+
+  private async claim(merchantId: string, key: string, requestHash: string): Promise<IdempotencyRecord | null> {
+    const now = new Date();
+    const record = Object.assign(new IdempotencyRecord(), {
+      merchantId,
+      idempotencyKey: key,
+      requestHash,
+      state: 'running' as const,
+      paymentRef: newPaymentRef(),
+      createdAt: now,
+      updatedAt: now,
+    });
+    try {
+      await this.orm.em.fork().insert(IdempotencyRecord, record);
+      return record;
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) return null;
+      throw error;
+    }
+  }
+
+  /** A retryable record, or a running one whose request died: one repeat (the update's winner) takes it. */
+  private async takeOver(record: IdempotencyRecord): Promise<IdempotencyRecord | null> {
+    const staleBefore = new Date(Date.now() - this.options.staleAfterMs);
+    if (record.state === 'running' && record.updatedAt > staleBefore) return null;
+    const now = new Date();
+    const won = await this.orm.em.fork().nativeUpdate(
+      IdempotencyRecord,
+      { merchantId: record.merchantId, idempotencyKey: record.idempotencyKey, state: record.state, updatedAt: record.updatedAt },
+      { state: 'running', updatedAt: now },
+    );
+    return won === 1 ? Object.assign(record, { state: 'running', updatedAt: now }) : null;
+  }
+
+  private async execute(record: IdempotencyRecord, operation: IdempotentCreate): Promise<PaymentView> {
+    try {
+      const view = (await operation.resume(record.paymentRef)) ?? (await operation.create(record.paymentRef));
+      await this.finish(record, 'done', { kind: 'payment', payment: JSON.parse(JSON.stringify(view)) });
+      return view;
+    } catch (error) {
+      if (error instanceof ValidationError) {
+        // Nothing was made: the key stays free for the corrected request.
+        await this.orm.em.fork().nativeDelete(IdempotencyRecord, { merchantId: record.merchantId, idempotencyKey: record.idempotencyKey });
+      } else if (error instanceof ProviderUnavailableError) {
+        await this.finish(record, 'retryable', null);
+      } else if (error instanceof GatewayError) {
+        await this.finish(record, 'done', { kind: 'error', code: error.code, message: error.message, details: error.publicDetails });
+      }
+      // Anything else stays 'running' and is taken over once stale: the reserved ref keeps it one payment.
+      throw error;
+    }
+  }
+
+  private async finish(record: IdempotencyRecord, state: 'done' | 'retryable', response: StoredAnswer | null): Promise<void> {
+    await this.orm.em.fork().nativeUpdate(
+      IdempotencyRecord,
+      { merchantId: record.merchantId, idempotencyKey: record.idempotencyKey },
+      { state, response, updatedAt: new Date() },
+    );
+  }
+}
+
+function replay(answer: StoredAnswer): PaymentView {
+  if (answer.kind === 'error') throw new ReplayedError(answer.code as ErrorCode, answer.message, answer.details);
+  return answer.payment as unknown as PaymentView;
+}
+
+/**
+ * The request's identity: its JSON with keys sorted and absent-equivalent nulls dropped, so that the
+ * same input over REST or GraphQL, in any key order, is the same request.
+ */
+export function fingerprint(body: unknown): string {
+  return createHash('sha256').update(canonicalJson(body)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== null && v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
