@@ -44,6 +44,13 @@ ensure_redis() {
   wait_for_port "$REDIS_PORT"
 }
 
+ensure_chromium() {
+  # The browser test (test/e2e) drives Debian's Chromium through playwright-core; playwright's own
+  # browser download does not work here, so the browser comes from apt.
+  if [ -x /usr/bin/chromium ]; then return 0; fi
+  log "installing Chromium (apt)"; apt_install chromium
+}
+
 ensure_node_modules() {
   # Reinstall when package.json or the lockfile changed since the last install (npm ci fails here:
   # the registry lacks other platforms' optional packages).
@@ -58,6 +65,7 @@ ensure_node_modules() {
 
 ensure_mariadb
 ensure_redis
+ensure_chromium
 ensure_node_modules
 
 log "type-checking"
@@ -65,4 +73,4 @@ npx tsc --noEmit -p tsconfig.json
 log "running the suite against MariaDB on $MYSQL_HOST:$MYSQL_PORT"
 export TEST_MYSQL_URL="${TEST_MYSQL_URL:-mysql://root@$MYSQL_HOST:$MYSQL_PORT}"
 export TEST_REDIS_URL="${TEST_REDIS_URL:-redis://127.0.0.1:$REDIS_PORT}"
-npx jest --ci "$@"
+timeout 45m npx jest --ci "$@"
