@@ -48,6 +48,11 @@ export interface PaymentProvider {
   createCheckoutSession(request: CreateCheckoutSessionRequest): Promise<CheckoutSession>;
   retrieveCheckoutSession(sessionId: string): Promise<CheckoutSession>;
   expireCheckoutSession(sessionId: string, idempotencyKey: string): Promise<CheckoutSession>;
+  /**
+   * Checkout events created since `since` whose delivery to the gateway has not succeeded (failed,
+   * dropped or still retrying), oldest first: what the reconciler replays when webhooks are lost.
+   */
+  listUndeliveredEvents(since: Date): Promise<ProviderEvent[]>;
 }
 
 /**

@@ -6,15 +6,22 @@
 import Stripe from 'stripe';
 import type {
   CheckoutSession,
-  CheckoutSessionState,
   CreateCheckoutSessionRequest,
   PaymentProvider,
+  ProviderEvent,
 } from '../../domain/payment-provider';
 import { toProviderCurrency } from '../../domain/money';
 import { mapStripeError } from './stripe-errors';
+import { toCheckoutSession, toProviderEvent } from './stripe-mapping';
 
-/** The only part of the SDK the adapter uses: easy to see, easy to fake in a unit test. */
-export type StripeCheckoutSessions = Pick<Stripe.Checkout.SessionResource, 'create' | 'retrieve' | 'expire'>;
+/** The only parts of the SDK the adapter uses: easy to see, easy to fake in a unit test. */
+export interface StripeApi {
+  sessions: Pick<Stripe.Checkout.SessionResource, 'create' | 'retrieve' | 'expire'>;
+  events: Pick<Stripe.EventResource, 'list'>;
+}
+
+/** Enough to cover any backlog the reconciler could meet in one pass; the next pass takes the rest. */
+const MAX_EVENTS_PER_PASS = 1000;
 
 export interface StripeClientOptions {
   secretKey: string;
@@ -43,7 +50,7 @@ export function createStripeClient(options: StripeClientOptions): Stripe {
 }
 
 export class StripePaymentProvider implements PaymentProvider {
-  constructor(private readonly sessions: StripeCheckoutSessions) {}
+  constructor(private readonly stripe: StripeApi) {}
 
   async createCheckoutSession(request: CreateCheckoutSessionRequest): Promise<CheckoutSession> {
     const params: Stripe.Checkout.SessionCreateParams = {
@@ -64,16 +71,33 @@ export class StripePaymentProvider implements PaymentProvider {
       payment_intent_data: { metadata: { [GATEWAY_REF_METADATA_KEY]: request.paymentRef } },
       ...(request.customerEmail ? { customer_email: request.customerEmail } : {}),
     };
-    const session = await this.call(() => this.sessions.create(params, { idempotencyKey: request.idempotencyKey }));
+    const session = await this.call(() => this.stripe.sessions.create(params, { idempotencyKey: request.idempotencyKey }));
     return toCheckoutSession(session);
   }
 
   async retrieveCheckoutSession(sessionId: string): Promise<CheckoutSession> {
-    return toCheckoutSession(await this.call(() => this.sessions.retrieve(sessionId)));
+    return toCheckoutSession(await this.call(() => this.stripe.sessions.retrieve(sessionId)));
   }
 
   async expireCheckoutSession(sessionId: string, idempotencyKey: string): Promise<CheckoutSession> {
-    return toCheckoutSession(await this.call(() => this.sessions.expire(sessionId, {}, { idempotencyKey })));
+    return toCheckoutSession(await this.call(() => this.stripe.sessions.expire(sessionId, {}, { idempotencyKey })));
+  }
+
+  async listUndeliveredEvents(since: Date): Promise<ProviderEvent[]> {
+    const events: ProviderEvent[] = [];
+    await this.call(async () => {
+      const list = this.stripe.events.list({
+        type: 'checkout.session.*',
+        delivery_success: false,
+        created: { gte: Math.floor(since.getTime() / 1000) },
+        limit: 100,
+      });
+      for await (const event of list) {
+        events.push(toProviderEvent(event));
+        if (events.length >= MAX_EVENTS_PER_PASS) break;
+      }
+    });
+    return events.reverse(); // Stripe lists newest first; apply in the order they happened
   }
 
   private async call<T>(request: () => Promise<T>): Promise<T> {
@@ -82,31 +106,5 @@ export class StripePaymentProvider implements PaymentProvider {
     } catch (error) {
       throw mapStripeError(error);
     }
-  }
-}
-
-export function toCheckoutSession(session: Stripe.Checkout.Session): CheckoutSession {
-  return {
-    id: session.id,
-    url: session.url,
-    state: sessionState(session),
-    paymentRef: session.client_reference_id,
-  };
-}
-
-/** Stripe's (status, payment_status) pair in the gateway's words: the one mapping, exhaustive. */
-export function sessionState(session: Pick<Stripe.Checkout.Session, 'status' | 'payment_status'>): CheckoutSessionState {
-  const status = session.status;
-  switch (status) {
-    case 'open':
-      return 'open';
-    case 'expired':
-      return 'expired';
-    case 'complete':
-      return session.payment_status === 'unpaid' ? 'awaiting_payment' : 'paid';
-    default:
-      // Stripe's types leave enums open (`| OtherString`): a status this code does not know is a
-      // failure to look at, never a guess.
-      throw new Error(`Stripe returned a checkout session status this gateway does not know: ${String(status)}`);
   }
 }

@@ -6,7 +6,7 @@
 import Stripe from 'stripe';
 import { WebhookSignatureError } from '../../domain/errors';
 import type { ProviderEvent, ProviderWebhooks } from '../../domain/payment-provider';
-import { toCheckoutSession } from './stripe-payment-provider';
+import { toProviderEvent } from './stripe-mapping';
 
 /** Stripe's own default: a signed event older than this is refused (replay protection). */
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
@@ -30,23 +30,5 @@ export class StripeWebhooks implements ProviderWebhooks {
       throw new WebhookSignatureError('The webhook body is not a Stripe event');
     }
     return toProviderEvent(event);
-  }
-}
-
-export function toProviderEvent(event: Stripe.Event): ProviderEvent {
-  const base = { id: event.id, type: event.type };
-  switch (event.type) {
-    case 'checkout.session.completed': {
-      const session = event.data.object;
-      return { ...base, session: toCheckoutSession(session), outcome: session.payment_status === 'unpaid' ? 'awaiting_payment' : 'paid' };
-    }
-    case 'checkout.session.async_payment_succeeded':
-      return { ...base, session: toCheckoutSession(event.data.object), outcome: 'paid' };
-    case 'checkout.session.async_payment_failed':
-      return { ...base, session: toCheckoutSession(event.data.object), outcome: 'payment_failed' };
-    case 'checkout.session.expired':
-      return { ...base, session: toCheckoutSession(event.data.object), outcome: 'expired' };
-    default:
-      return { ...base, session: null, outcome: 'unhandled' };
   }
 }
