@@ -33,6 +33,10 @@ const envSchema = z.object({
   STRIPE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   IDEMPOTENCY_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(60_000),
   IDEMPOTENCY_STALE_AFTER_MS: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),
+  RECONCILER_ENABLED: z.enum(['true', 'false']).default('true'),
+  RECONCILER_INTERVAL_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
+  RECONCILER_PROCESSING_AFTER_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
+  RECONCILER_PENDING_STALE_AFTER_MS: z.coerce.number().int().min(0).max(86_400_000).default(900_000),
   KEY_ROTATION_OVERLAP_HOURS: z.coerce.number().min(0).max(24 * 90).default(24),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -61,6 +65,7 @@ export interface Config {
   emulator: { port: number; webhookUrls: string[] | undefined };
   keyRotationOverlapHours: number;
   idempotency: { waitForFirstMs: number; staleAfterMs: number };
+  reconciler: { enabled: boolean; intervalMs: number; processingAfterMs: number; pendingStaleAfterMs: number };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   nodeEnv: z.infer<typeof envSchema>['NODE_ENV'];
 }
@@ -96,6 +101,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     keyRotationOverlapHours: e.KEY_ROTATION_OVERLAP_HOURS,
     idempotency: { waitForFirstMs: e.IDEMPOTENCY_WAIT_MS, staleAfterMs: e.IDEMPOTENCY_STALE_AFTER_MS },
+    reconciler: {
+      enabled: e.RECONCILER_ENABLED === 'true',
+      intervalMs: e.RECONCILER_INTERVAL_MS,
+      processingAfterMs: e.RECONCILER_PROCESSING_AFTER_MS,
+      pendingStaleAfterMs: e.RECONCILER_PENDING_STALE_AFTER_MS,
+    },
     logLevel: e.LOG_LEVEL,
     nodeEnv: e.NODE_ENV,
   };

@@ -15,6 +15,7 @@ import { StripeWebhooks } from './providers/stripe/stripe-webhooks';
 import { ProviderSyncService } from './services/payments/provider-sync.service';
 import { PaymentUpdatesService } from './services/payments/payment-updates.service';
 import { IdempotencyService } from './services/payments/idempotency.service';
+import { Reconciler } from './services/payments/reconciler';
 import { PaymentTransitions } from './services/payments/payment-transitions';
 import { PaymentService } from './services/payments/payment.service';
 import { MerchantService, type IssuedMerchant } from './services/merchants/merchant.service';
@@ -29,6 +30,8 @@ export interface RunningGateway {
   /** The in-process emulator of sandbox mode, when one was started. */
   emulator: { url: string; handle: StripeEmulator } | null;
   merchants: MerchantService;
+  reconciler: Reconciler;
+  /** Stops taking work, lets in-flight requests and webhooks finish, closes sockets and connections. */
   close(): Promise<void>;
 }
 
@@ -54,7 +57,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
   }
 
   const stripe = createStripeClient({ secretKey: config.stripe.secretKey, apiUrl: stripeApiUrl, timeoutMs: config.stripe.timeoutMs });
-  const provider = new StripePaymentProvider(stripe.checkout.sessions);
+  const provider = new StripePaymentProvider({ sessions: stripe.checkout.sessions, events: stripe.events });
   const webhooks = new StripeWebhooks(stripe.webhooks, webhookSecret);
   const pubsub: PaymentPubSub = config.redisUrl
     ? await RedisPaymentPubSub.connect(config.redisUrl, logger.child({ module: 'pubsub' }))
@@ -65,11 +68,21 @@ export async function startGateway(config: Config, logger: Logger = createLogger
   const payments = new PaymentService(orm, provider, sync, idempotency);
   const merchants = new MerchantService(orm, { keyRotationOverlapHours: config.keyRotationOverlapHours });
   const paymentUpdates = new PaymentUpdatesService(pubsub);
+  const reconciler = new Reconciler(
+    orm,
+    provider,
+    sync,
+    idempotency,
+    { ...config.reconciler, eventLookbackMs: 3 * 24 * 3_600_000, batchSize: 100 },
+    logger.child({ module: 'reconciler' }),
+  );
 
   const server = await createGatewayServer({ config, orm, logger, payments, merchants, sync, webhooks, paymentUpdates });
   const address = await server.listen(config.port);
   const localUrl = `http://127.0.0.1:${address.port}`;
   if (emulator && !config.emulator.webhookUrls) emulator.handle.setWebhookUrls([`${localUrl}/api/v1/webhooks/stripe`]);
+
+  if (config.reconciler.enabled) reconciler.start();
 
   const demoMerchant = config.stripe.sandbox && (await merchants.countMerchants()) === 0
     ? await merchants.createMerchant('Sandbox demo merchant')
@@ -81,7 +94,9 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     demoMerchant,
     emulator,
     merchants,
+    reconciler,
     close: async () => {
+      await reconciler.stop();
       await server.close();
       await emulator?.handle.close();
       await pubsub.close();

@@ -14,10 +14,11 @@ import { Merchant } from './entities/merchant.entity';
 import { Payment } from './entities/payment.entity';
 import { PaymentEvent } from './entities/payment-event.entity';
 import { IdempotencyRecord } from './entities/idempotency-record.entity';
+import { JobLease } from './entities/job-lease.entity';
 import { mysqlMigrations } from '../migrations/mysql';
 import { sqliteMigrations } from '../migrations/sqlite';
 
-export const ENTITIES = [Merchant, Payment, PaymentEvent, IdempotencyRecord];
+export const ENTITIES = [Merchant, Payment, PaymentEvent, IdempotencyRecord, JobLease];
 
 export type Orm = MikroORM;
 

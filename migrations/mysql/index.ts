@@ -1,8 +1,10 @@
 import { Migration20261124000000_initial } from './Migration20261124000000_initial';
 import { Migration20261124010000_idempotency_and_leases } from './Migration20261124010000_idempotency_and_leases';
+import { Migration20261124020000_job_lease } from './Migration20261124020000_job_lease';
 
 /** Listed explicitly so that migrations load the same from ts (tests) and from the compiled dist. */
 export const mysqlMigrations = [
   { name: 'Migration20261124000000_initial', class: Migration20261124000000_initial },
   { name: 'Migration20261124010000_idempotency_and_leases', class: Migration20261124010000_idempotency_and_leases },
+  { name: 'Migration20261124020000_job_lease', class: Migration20261124020000_job_lease },
 ];

@@ -1,0 +1,188 @@
+/**
+ * The reconciler: ends every payment in the state the provider holds, whatever was lost on the way.
+ * It runs in every instance, at start-up and then every interval; instances never work on the same
+ * payment at once (each claims a row with a lease, a guarded update that only one can win), and the
+ * event replay runs under one named lease. Each pass:
+ * 1. PROCESSING payments whose session creation was interrupted: create it again with the same
+ *    idempotency key (which finds the session if it was made) → PENDING, or FAILED if refused.
+ * 2. PENDING payments past expiresAt, or without news for a while: read the session, apply it.
+ * 3. Events whose delivery failed: fetched back from the provider and applied as webhooks are.
+ * 4. Idempotency records past their 24 hours: forgotten.
+ * All changes go through the same transition function as requests and webhooks (source RECONCILER).
+ */
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { Orm } from '../../orm';
+import { Payment } from '../../entities/payment.entity';
+import { JobLease } from '../../entities/job-lease.entity';
+import { GatewayError } from '../../domain/errors';
+import { PaymentEventSource, PaymentStatus } from '../../domain/payment-status';
+import type { PaymentProvider } from '../../domain/payment-provider';
+import type { Logger } from '../../logger';
+import type { ProviderSyncService } from './provider-sync.service';
+import type { IdempotencyService } from './idempotency.service';
+
+export interface ReconcilerOptions {
+  intervalMs: number;
+  /** A PROCESSING payment untouched this long had its creation interrupted. */
+  processingAfterMs: number;
+  /** A PENDING payment without news this long is asked about (and then again only after as long). */
+  pendingStaleAfterMs: number;
+  /** How far back undelivered events are looked for. */
+  eventLookbackMs: number;
+  /** Payments taken per kind and pass. */
+  batchSize: number;
+}
+
+export interface ReconcileReport {
+  finished: number;
+  synced: number;
+  eventsReplayed: number;
+  idempotencyPurged: number;
+}
+
+const IDEMPOTENCY_RETENTION_MS = 24 * 3_600_000;
+/** How long one instance holds a claimed payment: longer than any provider call with its retries. */
+const CLAIM_MS = 120_000;
+
+export class Reconciler {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<ReconcileReport> | null = null;
+
+  constructor(
+    private readonly orm: Orm,
+    private readonly provider: PaymentProvider,
+    private readonly sync: ProviderSyncService,
+    private readonly idempotency: IdempotencyService,
+    private readonly options: ReconcilerOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Runs a pass now, then every interval. */
+  start(): void {
+    void this.runOnce();
+    this.timer = setInterval(() => void this.runOnce(), this.options.intervalMs);
+    this.timer.unref();
+  }
+
+  /** No new pass starts; the one running (if any) is let finish. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running?.catch(() => undefined);
+  }
+
+  /** One pass; concurrent calls share the pass in flight. Never throws: failures are logged. */
+  runOnce(): Promise<ReconcileReport> {
+    this.running ??= this.pass().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async pass(): Promise<ReconcileReport> {
+    const report: ReconcileReport = { finished: 0, synced: 0, eventsReplayed: 0, idempotencyPurged: 0 };
+    const steps: [keyof ReconcileReport, () => Promise<number>][] = [
+      ['finished', () => this.finishInterruptedCreations()],
+      ['synced', () => this.syncQuietPendingPayments()],
+      ['eventsReplayed', () => this.replayUndeliveredEvents()],
+      ['idempotencyPurged', () => this.idempotency.purge(new Date(Date.now() - IDEMPOTENCY_RETENTION_MS))],
+    ];
+    for (const [name, step] of steps) {
+      try {
+        report[name] = await step();
+      } catch (error) {
+        this.logger.warn({ err: error, step: name }, 'reconciler step failed; the next pass tries again');
+      }
+    }
+    this.logger.info(report, 'reconciler pass done');
+    return report;
+  }
+
+  private async finishInterruptedCreations(): Promise<number> {
+    const candidates = await this.candidates(
+      { status: PaymentStatus.PROCESSING, updatedAt: { $lt: new Date(Date.now() - this.options.processingAfterMs) } },
+      CLAIM_MS,
+    );
+    let finished = 0;
+    for (const payment of candidates) {
+      try {
+        await this.sync.openCheckoutSession(payment, PaymentEventSource.RECONCILER);
+        finished += 1;
+      } catch (error) {
+        // A refusal already failed the payment; an outage leaves it for the next pass.
+        if (error instanceof GatewayError && error.code === 'PROVIDER_ERROR') finished += 1;
+        else this.logger.warn({ err: error, ref: payment.ref }, 'could not finish an interrupted payment yet');
+      }
+    }
+    return finished;
+  }
+
+  private async syncQuietPendingPayments(): Promise<number> {
+    const now = Date.now();
+    const candidates = await this.candidates(
+      {
+        status: PaymentStatus.PENDING,
+        providerSessionId: { $ne: null },
+        $or: [{ expiresAt: { $lt: new Date(now) } }, { updatedAt: { $lt: new Date(now - this.options.pendingStaleAfterMs) } }],
+      },
+      // The claim doubles as a back-off: a payment still open at the provider is asked again only later.
+      this.options.pendingStaleAfterMs,
+    );
+    let synced = 0;
+    for (const payment of candidates) {
+      try {
+        const session = await this.provider.retrieveCheckoutSession(payment.providerSessionId!);
+        const after = await this.sync.applySessionState(payment, session, PaymentEventSource.RECONCILER);
+        if (after.status !== payment.status) synced += 1;
+      } catch (error) {
+        this.logger.warn({ err: error, ref: payment.ref }, 'could not sync a pending payment yet');
+      }
+    }
+    return synced;
+  }
+
+  private async replayUndeliveredEvents(): Promise<number> {
+    const lease = 'reconciler:event-replay';
+    if (!(await this.takeJobLease(lease, CLAIM_MS))) return 0; // another instance is replaying right now
+    try {
+      const events = await this.provider.listUndeliveredEvents(new Date(Date.now() - this.options.eventLookbackMs));
+      let replayed = 0;
+      for (const event of events) {
+        const handling = await this.sync.applyProviderEvent(event, PaymentEventSource.RECONCILER);
+        if (handling === 'applied') replayed += 1;
+      }
+      return replayed;
+    } finally {
+      await this.orm.em.fork().nativeUpdate(JobLease, { name: lease }, { leaseUntil: new Date() });
+    }
+  }
+
+  /**
+   * Payments matching `where` that this instance now holds: each candidate is claimed with an update
+   * guarded by its lease having lapsed, which only one instance can win.
+   */
+  private async candidates(where: Record<string, unknown>, holdMs: number): Promise<Payment[]> {
+    const em = this.orm.em.fork();
+    const now = new Date();
+    const free = { $or: [{ reconcileLeaseUntil: null }, { reconcileLeaseUntil: { $lt: now } }] };
+    const found = await em.find(Payment, { $and: [where, free] }, { orderBy: { updatedAt: 'asc' }, limit: this.options.batchSize });
+    const claimed: Payment[] = [];
+    for (const payment of found) {
+      const won = await em.nativeUpdate(Payment, { $and: [{ id: payment.id }, free] }, { reconcileLeaseUntil: new Date(now.getTime() + holdMs) });
+      if (won === 1) claimed.push(payment);
+    }
+    return claimed;
+  }
+
+  /** Takes the named lease when it is free or lapsed; false when another instance holds it. */
+  private async takeJobLease(name: string, holdMs: number): Promise<boolean> {
+    const em = this.orm.em.fork();
+    const now = new Date();
+    const until = new Date(now.getTime() + holdMs);
+    try {
+      await em.insert(JobLease, { name, leaseUntil: until });
+      return true;
+    } catch (error) {
+      if (!(error instanceof UniqueConstraintViolationException)) throw error;
+    }
+    return (await em.nativeUpdate(JobLease, { name, leaseUntil: { $lt: now } }, { leaseUntil: until })) === 1;
+  }
+}
