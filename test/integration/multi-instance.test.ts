@@ -29,6 +29,7 @@ describe('two gateway instances sharing MariaDB and Redis', () => {
       REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
       STRIPE_API_URL: emulatorUrl,
       STRIPE_WEBHOOK_SECRET: webhookSecret,
+      RECONCILER_ENABLED: 'false',
     });
     [first, second] = await Promise.all([startGatewayProcess(env(await freePort())), startGatewayProcess(env(await freePort()))]);
     emulator.setWebhookUrls([`${second.url}/api/v1/webhooks/stripe`]);

@@ -74,6 +74,21 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...options.emulator,
   });
   const { url: emulatorUrl } = await emulator.listen(0, '127.0.0.1');
+  try {
+    return await startGatewayFor(emulator, emulatorUrl, webhookSecret, databaseUrl, options);
+  } catch (error) {
+    await emulator.close(); // a harness that failed to start must not keep jest alive
+    throw error;
+  }
+}
+
+async function startGatewayFor(
+  emulator: StripeEmulator,
+  emulatorUrl: string,
+  webhookSecret: string,
+  databaseUrl: string,
+  options: HarnessOptions,
+): Promise<Harness> {
   const port = await freePort();
   const config = loadConfig({
     PORT: String(port),
@@ -83,6 +98,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     STRIPE_WEBHOOK_SECRET: webhookSecret,
     STRIPE_TIMEOUT_MS: '3000',
     NODE_ENV: 'test',
+    // The suite's files share one database: a reconciler would reach into other files' payments.
+    // Tests of the reconciler run it on a scratch database of their own (scratch-database.ts).
+    RECONCILER_ENABLED: 'false',
     ...options.env,
   });
   const gateway = await startGateway(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));

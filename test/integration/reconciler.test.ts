@@ -1,0 +1,115 @@
+import { startHarness, paymentInput, type Harness } from '../support/gateway-harness';
+import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
+import { completeSession, listenToUpdates, sleep, waitFor, wsClient } from '../support/checkout-kit';
+
+const RECONCILE_AT_ONCE = { RECONCILER_PROCESSING_AFTER_MS: '0', RECONCILER_PENDING_STALE_AFTER_MS: '0' };
+
+let db: ScratchDatabase;
+let h: Harness;
+beforeAll(async () => {
+  db = await createScratchDatabase();
+  h = await startHarness({ env: { DATABASE_URL: db.url, STRIPE_TIMEOUT_MS: '500', ...RECONCILE_AT_ONCE } });
+});
+afterAll(async () => {
+  await h?.close();
+  await db?.drop();
+});
+afterEach(() => h.emulator.resetFaults());
+
+const read = async (ref: string) => (await h.rest('GET', `/api/v1/payment?ref=${ref}`)).body;
+const allPayments = async () =>
+  (await h.graphql('{ payments(first: 100) { edges { node { ref status providerSessionId events { from to source } } } } }')).data.payments.edges.map(
+    (edge: any) => edge.node,
+  );
+
+describe('when Stripe is slow beyond the timeout and failing 30 % of the time', () => {
+  it('creates answer within the bound with a clear code; once it recovers, one pass leaves nothing PROCESSING and no session orphaned', async () => {
+    h.emulator.setFaults({ apiLatencyMs: 1500, apiErrorRate: 0.3 });
+    const started = Date.now();
+    const answers = await Promise.all(Array.from({ length: 10 }, () => h.rest('POST', '/api/v1/payment', { body: paymentInput() })));
+    // The bound is a correctness promise (never hang), not a speed measurement: 3 tries of 0.5 s plus back-off.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    for (const answer of answers) {
+      expect([201, 503]).toContain(answer.status);
+      if (answer.status === 503) expect(answer.body.error).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', ref: expect.stringMatching(/^pay_/) });
+    }
+    expect(answers.some((answer) => answer.status === 503)).toBe(true);
+
+    h.emulator.resetFaults();
+    await sleep(2000); // requests the emulator was still sitting on finish (and make sessions nobody saw)
+    const report = await h.gateway.reconciler.runOnce();
+    expect(report.finished).toBeGreaterThan(0);
+
+    const payments = await allPayments();
+    expect(payments.filter((p: any) => p.status === 'PROCESSING')).toEqual([]);
+    const sessions = (await h.stripe.checkout.sessions.list({ limit: 100 })).data;
+    for (const session of sessions) {
+      const owner = payments.find((p: any) => p.ref === session.client_reference_id);
+      expect(owner?.providerSessionId).toBe(session.id);
+    }
+    for (const payment of payments) expect(sessions.filter((s) => s.client_reference_id === payment.ref)).toHaveLength(1);
+  }, 30_000);
+});
+
+describe('when every webhook is dropped', () => {
+  it('the reconciler still brings every paid payment to SUCCEEDED and notifies subscribers once', async () => {
+    const created = await Promise.all(Array.from({ length: 3 }, async () => (await h.rest('POST', '/api/v1/payment', { body: paymentInput() })).body));
+    const client = wsClient(h, h.merchant.secretKey);
+    const updates = listenToUpdates(client, null, 'ref status');
+    await sleep(300);
+    h.emulator.setFaults({ webhookDropRate: 1 });
+    for (const payment of created) await completeSession(h, payment.providerSessionId, 'paid');
+    await sleep(300);
+    for (const payment of created) expect((await read(payment.ref)).status).toBe('PENDING');
+
+    await h.gateway.reconciler.runOnce();
+    for (const payment of created) {
+      const stored = await read(payment.ref);
+      expect(stored.status).toBe('SUCCEEDED');
+      expect(stored.events.filter((e: any) => e.to === 'SUCCEEDED')).toEqual([expect.objectContaining({ applied: true, from: 'PENDING' })]);
+      expect(['RECONCILER']).toContain(stored.events.at(-1).source);
+    }
+    await waitFor(() => created.every((p) => updates.received.some((u) => u.ref === p.ref && u.status === 'SUCCEEDED')));
+    await sleep(300);
+    for (const payment of created) expect(updates.received.filter((u) => u.ref === payment.ref)).toHaveLength(1);
+
+    // A second pass finds nothing left to do.
+    expect((await h.gateway.reconciler.runOnce()).eventsReplayed).toBe(0);
+    await client.dispose();
+  });
+});
+
+describe('several instances', () => {
+  it('reconcile at the same moment without doing the same work twice', async () => {
+    const second = await startHarness({ env: { DATABASE_URL: db.url, ...RECONCILE_AT_ONCE }, stripeApiUrl: h.emulatorUrl });
+    try {
+      h.emulator.setFaults({ apiErrorRate: 1 });
+      const stuck = await Promise.all(Array.from({ length: 6 }, async () => (await h.rest('POST', '/api/v1/payment', { body: paymentInput() })).body.error.ref));
+      h.emulator.resetFaults();
+
+      const [a, b] = await Promise.all([h.gateway.reconciler.runOnce(), second.gateway.reconciler.runOnce()]);
+      expect(a.finished + b.finished).toBe(stuck.length);
+      for (const ref of stuck) {
+        const stored = await read(ref);
+        expect(stored.status).toBe('PENDING');
+        expect(stored.events.filter((e: any) => e.to === 'PENDING')).toHaveLength(1);
+        expect(stored.events.at(-1).source).toBe('RECONCILER');
+      }
+    } finally {
+      await second.close();
+    }
+  }, 30_000);
+});
+
+describe('while Stripe hangs', () => {
+  it('the gateway keeps answering reads: no database connection is held across a Stripe call', async () => {
+    h.emulator.setFaults({ apiLatencyMs: 1200 });
+    const creates = Promise.all(Array.from({ length: 30 }, () => h.rest('POST', '/api/v1/payment', { body: paymentInput() })));
+    await sleep(300);
+    const ready = await h.rest('GET', '/readyz', { key: null });
+    expect(ready.status).toBe(200);
+    const list = await h.graphql('{ payments(first: 5) { edges { node { ref } } } }');
+    expect(list.errors).toBeUndefined();
+    await creates;
+  }, 30_000);
+});
