@@ -13,18 +13,20 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import type { Config } from './config';
 import type { Orm } from './orm';
 import type { Logger } from './logger';
-import { WebSocketServer } from 'ws';
-import { useServer } from 'graphql-ws/use/ws';
 import type { PaymentService } from './services/payments/payment.service';
 import type { ProviderSyncService } from './services/payments/provider-sync.service';
 import type { PaymentUpdatesService } from './services/payments/payment-updates.service';
 import type { ProviderWebhooks } from './domain/payment-provider';
-import { bearerKey, type MerchantAuth, type MerchantService } from './services/merchants/merchant.service';
+import { bearerKey, type MerchantService } from './services/merchants/merchant.service';
 import { buildGatewaySchema } from './resolvers/build-schema';
 import { PaymentResolver } from './resolvers/payment.resolver';
 import { PaymentUpdatedResolver } from './resolvers/payment-updated.resolver';
 import type { GraphQLContext } from './resolvers/context';
 import { errorReportingPlugin, formatGraphQLError } from './resolvers/graphql-errors';
+import { attachSubscriptionServer } from './resolvers/subscription-server';
+import { MAX_DOCUMENT_TOKENS, queryLimitsRule } from './resolvers/query-limits';
+import { rateLimit, type RateLimitStore, type RateLimits } from './rest/rate-limit';
+import helmet from 'helmet';
 import { paymentsRouter } from './rest/payments.router';
 import { healthRouter } from './rest/health.router';
 import { stripeWebhookRouter } from './rest/stripe-webhook.router';
@@ -40,6 +42,8 @@ export interface GatewayServerDeps {
   sync: ProviderSyncService;
   webhooks: ProviderWebhooks;
   paymentUpdates: PaymentUpdatesService;
+  rateLimitStore: RateLimitStore;
+  rateLimits: RateLimits;
 }
 
 export interface GatewayServer {
@@ -61,7 +65,12 @@ export async function createGatewayServer(deps: GatewayServerDeps): Promise<Gate
   const { logger } = deps;
   const app = express();
   app.disable('x-powered-by');
+  // Security headers for every answer; the pages served here set their own content policy.
+  app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
   const httpServer = createServer(app);
+  // A client that trickles its headers or body is cut off instead of holding a socket for ever.
+  httpServer.headersTimeout = 15_000;
+  httpServer.requestTimeout = 60_000;
 
   const resolvers = new Map<Function, unknown>([
     [PaymentResolver, new PaymentResolver(deps.payments)],
@@ -70,53 +79,43 @@ export async function createGatewayServer(deps: GatewayServerDeps): Promise<Gate
   const schema = await buildGatewaySchema({ get: (someClass) => resolvers.get(someClass) });
   const production = deps.config.nodeEnv === 'production';
 
-  // paymentUpdated over graphql-ws, on the same server and path as GraphQL over HTTP. A socket
-  // without a valid key in its connection_init payload is closed (4403) before any operation.
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const sockets = useServer<Record<string, unknown>, { auth?: MerchantAuth }>(
-    {
-      schema,
-      onConnect: async (ctx) => {
-        const auth = await deps.merchants.authenticate(bearerKey(ctx.connectionParams?.authorization));
-        if (!auth) return false;
-        ctx.extra.auth = auth;
-        return true;
-      },
-      // The same error rendering as over HTTP: codes kept, the unexpected masked.
-      onError: (_ctx, _id, _payload, errors) => errors.map((error) => formatGraphQLError(error.toJSON(), error)),
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map((error) => formatGraphQLError(error.toJSON(), error)) } : result,
-      context: (ctx): GraphQLContext => ({
-        auth: ctx.extra.auth ?? null,
-        requestId: randomUUID(),
-        idempotencyKey: null,
-        paymentUpdates: deps.paymentUpdates,
-      }),
-    },
-    wsServer,
-  );
+  const sockets = attachSubscriptionServer(httpServer, schema, deps);
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     introspection: !production,
     includeStacktraceInErrorResponses: false,
+    // Without introspection, "did you mean …?" hints would give the schema away field by field.
+    hideSchemaDetailsFromClientErrors: production,
+    validationRules: [queryLimitsRule()],
+    parseOptions: { maxTokens: MAX_DOCUMENT_TOKENS },
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
     formatError: formatGraphQLError,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      { serverWillStart: async () => ({ drainServer: async () => void (await sockets.dispose()) }) },
+      { serverWillStart: async () => ({ drainServer: () => sockets.dispose() }) },
       errorReportingPlugin(logger.child({ module: 'graphql' })),
       ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
   });
   await apollo.start();
 
+  const limited = (render: Parameters<typeof rateLimit>[2]) => rateLimit(deps.rateLimitStore, deps.rateLimits, render);
+  const restLimit = limited((res, error) => sendError(res, 429, { code: error.code, message: error.message, ...error.publicDetails }));
+  const graphqlLimit = limited((res, error) =>
+    res.status(429).json({ errors: [{ message: error.message, extensions: { code: error.code, ...error.publicDetails, requestId: res.locals.requestId } }] }),
+  );
+
   app.use(requestId);
   app.use(healthRouter(deps.orm));
-  // The webhook router parses its own raw body, so it must come before any JSON parser.
+  // The webhook router parses its own raw body, so it must come before any JSON parser. Webhooks and
+  // the customer's redirects are not rate limited: Stripe and browsers retry on their own terms.
   app.use('/api/v1', stripeWebhookRouter(deps.webhooks, deps.sync));
   app.use('/api/v1', returnRouter(deps.sync));
-  app.use('/api/v1', paymentsRouter(deps.payments, deps.merchants));
+  app.use('/api/v1', restLimit, paymentsRouter(deps.payments, deps.merchants));
   app.use(
     '/graphql',
+    graphqlLimit,
     express.json({ limit: '256kb' }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => ({

@@ -1,0 +1,62 @@
+/**
+ * paymentUpdated over graphql-ws, on the same server and path as GraphQL over HTTP. A socket
+ * without a valid key in its connection_init payload is closed (4403) before any operation; every
+ * operation passes the same validation (query limits included) and error rendering as over HTTP.
+ */
+import type { Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { WebSocketServer } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { GraphQLError, parse, specifiedRules, validate, type GraphQLSchema } from 'graphql';
+import { bearerKey, type MerchantAuth, type MerchantService } from '../services/merchants/merchant.service';
+import type { PaymentUpdatesService } from '../services/payments/payment-updates.service';
+import type { GraphQLContext } from './context';
+import { formatGraphQLError } from './graphql-errors';
+import { MAX_DOCUMENT_TOKENS, queryLimitsRule } from './query-limits';
+
+export function attachSubscriptionServer(
+  httpServer: Server,
+  schema: GraphQLSchema,
+  deps: { merchants: MerchantService; paymentUpdates: PaymentUpdatesService },
+): { dispose(): Promise<void> } {
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 256 * 1024 });
+  const rules = [...specifiedRules, queryLimitsRule()];
+  const sockets = useServer<Record<string, unknown>, { auth?: MerchantAuth }>(
+    {
+      schema,
+      onConnect: async (ctx) => {
+        const auth = await deps.merchants.authenticate(bearerKey(ctx.connectionParams?.authorization));
+        if (!auth) return false;
+        ctx.extra.auth = auth;
+        return true;
+      },
+      onSubscribe: (_ctx, _id, payload) => {
+        // Codes as Apollo gives them over HTTP, so a client sees the same failure the same way.
+        let document;
+        try {
+          document = parse(payload.query, { maxTokens: MAX_DOCUMENT_TOKENS });
+        } catch (error) {
+          return [withCode(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
+        }
+        const errors = validate(schema, document, rules);
+        if (errors.length) return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+        return { schema, document, variableValues: payload.variables, operationName: payload.operationName };
+      },
+      onError: (_ctx, _id, _payload, errors) => errors.map((error) => formatGraphQLError(error.toJSON(), error)),
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map((error) => formatGraphQLError(error.toJSON(), error)) } : result,
+      context: (ctx): GraphQLContext => ({
+        auth: ctx.extra.auth ?? null,
+        requestId: randomUUID(),
+        idempotencyKey: null,
+        paymentUpdates: deps.paymentUpdates,
+      }),
+    },
+    wsServer,
+  );
+  return { dispose: async () => void (await sockets.dispose()) };
+}
+
+function withCode(error: GraphQLError, code: string): GraphQLError {
+  return new GraphQLError(error.message, { nodes: error.nodes, extensions: { code } });
+}
