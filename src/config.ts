@@ -37,6 +37,8 @@ const envSchema = z.object({
   RECONCILER_INTERVAL_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
   RECONCILER_PROCESSING_AFTER_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
   RECONCILER_PENDING_STALE_AFTER_MS: z.coerce.number().int().min(0).max(86_400_000).default(900_000),
+  RATE_LIMIT_PER_KEY_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+  RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
   KEY_ROTATION_OVERLAP_HOURS: z.coerce.number().min(0).max(24 * 90).default(24),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -66,6 +68,7 @@ export interface Config {
   keyRotationOverlapHours: number;
   idempotency: { waitForFirstMs: number; staleAfterMs: number };
   reconciler: { enabled: boolean; intervalMs: number; processingAfterMs: number; pendingStaleAfterMs: number };
+  rateLimits: { perKeyPerMinute: number; perIpPerMinute: number };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   nodeEnv: z.infer<typeof envSchema>['NODE_ENV'];
 }
@@ -101,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     keyRotationOverlapHours: e.KEY_ROTATION_OVERLAP_HOURS,
     idempotency: { waitForFirstMs: e.IDEMPOTENCY_WAIT_MS, staleAfterMs: e.IDEMPOTENCY_STALE_AFTER_MS },
+    rateLimits: { perKeyPerMinute: e.RATE_LIMIT_PER_KEY_PER_MINUTE, perIpPerMinute: e.RATE_LIMIT_PER_IP_PER_MINUTE },
     reconciler: {
       enabled: e.RECONCILER_ENABLED === 'true',
       intervalMs: e.RECONCILER_INTERVAL_MS,

@@ -10,7 +10,8 @@ import { createLogger, type Logger } from './logger';
 import { createOrm, migrate } from './orm';
 import { createStripeClient, StripePaymentProvider } from './providers/stripe/stripe-payment-provider';
 import { InProcessPaymentPubSub, type PaymentPubSub } from './pubsub/payment-pubsub';
-import { RedisPaymentPubSub } from './pubsub/redis-payment-pubsub';
+import { connectRedis, RedisPaymentPubSub } from './pubsub/redis-payment-pubsub';
+import { InProcessRateLimitStore, RedisRateLimitStore } from './rest/rate-limit';
 import { StripeWebhooks } from './providers/stripe/stripe-webhooks';
 import { ProviderSyncService } from './services/payments/provider-sync.service';
 import { PaymentUpdatesService } from './services/payments/payment-updates.service';
@@ -62,6 +63,8 @@ export async function startGateway(config: Config, logger: Logger = createLogger
   const pubsub: PaymentPubSub = config.redisUrl
     ? await RedisPaymentPubSub.connect(config.redisUrl, logger.child({ module: 'pubsub' }))
     : new InProcessPaymentPubSub();
+  const rateLimitRedis = config.redisUrl ? await connectRedis(config.redisUrl, logger.child({ module: 'rate-limit' })) : null;
+  const rateLimitStore = rateLimitRedis ? new RedisRateLimitStore(rateLimitRedis) : new InProcessRateLimitStore();
   const transitions = new PaymentTransitions(orm, pubsub, logger.child({ module: 'transitions' }));
   const sync = new ProviderSyncService(orm, provider, transitions, { publicUrl: config.publicUrl }, logger.child({ module: 'provider-sync' }));
   const idempotency = new IdempotencyService(orm, { waitForFirstMs: config.idempotency.waitForFirstMs, staleAfterMs: config.idempotency.staleAfterMs });
@@ -77,7 +80,18 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     logger.child({ module: 'reconciler' }),
   );
 
-  const server = await createGatewayServer({ config, orm, logger, payments, merchants, sync, webhooks, paymentUpdates });
+  const server = await createGatewayServer({
+    config,
+    orm,
+    logger,
+    payments,
+    merchants,
+    sync,
+    webhooks,
+    paymentUpdates,
+    rateLimitStore,
+    rateLimits: config.rateLimits,
+  });
   const address = await server.listen(config.port);
   const localUrl = `http://127.0.0.1:${address.port}`;
   if (emulator && !config.emulator.webhookUrls) emulator.handle.setWebhookUrls([`${localUrl}/api/v1/webhooks/stripe`]);
@@ -100,6 +114,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       await server.close();
       await emulator?.handle.close();
       await pubsub.close();
+      await rateLimitRedis?.quit();
       await orm.close();
     },
   };

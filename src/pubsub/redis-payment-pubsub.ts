@@ -34,11 +34,7 @@ export class RedisPaymentPubSub implements PaymentPubSub {
    * connection is ready can be silently lost, so the channel is joined here, once, and awaited.
    */
   static async connect(url: string, logger: Logger): Promise<RedisPaymentPubSub> {
-    const options = { lazyConnect: true, maxRetriesPerRequest: 3 };
-    const publisher = new Redis(url, options);
-    const subscriber = new Redis(url, options);
-    for (const client of [publisher, subscriber]) client.on('error', (error) => logger.warn({ err: error }, 'Redis connection error'));
-    await Promise.all([publisher.connect(), subscriber.connect()]);
+    const [publisher, subscriber] = await Promise.all([connectRedis(url, logger), connectRedis(url, logger)]);
     await subscriber.subscribe(CHANNEL);
     return new RedisPaymentPubSub(publisher, subscriber, logger);
   }
@@ -66,4 +62,12 @@ function revive(update: PaymentUpdate): PaymentUpdate {
   for (const field of DATE_FIELDS) payment[field] = new Date(payment[field] as string);
   for (const event of update.payment.events) event.at = new Date(event.at as unknown as string);
   return update;
+}
+
+/** A Redis client that is connected when returned: commands sent before readiness can be lost. */
+export async function connectRedis(url: string, logger: Logger): Promise<Redis> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  client.on('error', (error) => logger.warn({ err: error }, 'Redis connection error'));
+  await client.connect();
+  return client;
 }
