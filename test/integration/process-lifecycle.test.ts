@@ -50,6 +50,8 @@ async function createWorld(): Promise<World> {
       STRIPE_WEBHOOK_SECRET: webhookSecret,
       STRIPE_TIMEOUT_MS: '3000',
       RECONCILER_ENABLED: 'false',
+      RATE_LIMIT_PER_KEY_PER_MINUTE: '1000000',
+      RATE_LIMIT_PER_IP_PER_MINUTE: '1000000',
       IDEMPOTENCY_STALE_AFTER_MS: '1000',
       ...extra,
     }),

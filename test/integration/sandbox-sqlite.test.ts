@@ -2,9 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, SANDBOX_STRIPE_KEY } from '../../src/config';
-import { createLogger } from '../../src/logger';
 import { startGateway, type RunningGateway } from '../../src/index';
-import { freePort, paymentInput, sdkFor } from '../support/gateway-harness';
+import { freePort, paymentInput, sdkFor, testLogger } from '../support/gateway-harness';
 
 describe('sandbox mode on the embedded database (what `npm start` runs)', () => {
   let dir: string;
@@ -17,7 +16,7 @@ describe('sandbox mode on the embedded database (what `npm start` runs)', () => 
       DATABASE_URL: `sqlite:${join(dir, 'gateway.sqlite')}`,
       NODE_ENV: 'test',
     });
-    gateway = await startGateway(config, createLogger('silent'));
+    gateway = await startGateway(config, testLogger());
   });
   afterAll(async () => {
     await gateway?.close();

@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
 import { loadConfig } from '../../src/config';
+import pino from 'pino';
 import { createLogger } from '../../src/logger';
 import { startGateway, type RunningGateway } from '../../src/index';
 import type { IssuedMerchant } from '../../src/services/merchants/merchant.service';
@@ -36,6 +37,16 @@ export interface RestResult {
   status: number;
   headers: Headers;
   body: any;
+}
+
+/**
+ * The gateway's logger in tests: everything at debug level into the suite's log file (checked for
+ * secrets at the end), or to the console at TEST_LOG_LEVEL when that is set for debugging.
+ */
+export function testLogger() {
+  if (process.env.TEST_LOG_LEVEL) return createLogger(process.env.TEST_LOG_LEVEL);
+  if (!process.env.TEST_LOG_FILE) return createLogger('silent');
+  return createLogger('debug', pino.destination({ dest: process.env.TEST_LOG_FILE, append: true, sync: true }));
 }
 
 export async function freePort(): Promise<number> {
@@ -101,9 +112,12 @@ async function startGatewayFor(
     // The suite's files share one database: a reconciler would reach into other files' payments.
     // Tests of the reconciler run it on a scratch database of their own (scratch-database.ts).
     RECONCILER_ENABLED: 'false',
+    // Every test talks from 127.0.0.1; the rate-limit test sets its own limits.
+    RATE_LIMIT_PER_KEY_PER_MINUTE: '1000000',
+    RATE_LIMIT_PER_IP_PER_MINUTE: '1000000',
     ...options.env,
   });
-  const gateway = await startGateway(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));
+  const gateway = await startGateway(config, testLogger());
   emulator.setWebhookUrls([`${gateway.url}/api/v1/webhooks/stripe`]);
   const newMerchant = () => gateway.merchants.createMerchant(`Test merchant ${randomBytes(4).toString('hex')}`);
   const merchant = await newMerchant();

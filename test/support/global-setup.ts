@@ -3,6 +3,9 @@
  * server is TEST_MYSQL_URL (default: root on 127.0.0.1:3306); scripts/test.sh makes sure it runs.
  */
 import 'reflect-metadata';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { createOrm, migrate } from '../../src/orm';
 
@@ -14,6 +17,9 @@ export default async function globalSetup(): Promise<void> {
   await connection.end();
   process.env.TEST_DATABASE_URL = `${server}/${name}`;
   process.env.TEST_DATABASE_NAME = name;
+  // Every gateway the suite starts logs here; global-teardown checks it holds no secret.
+  process.env.TEST_LOG_FILE ??= join(tmpdir(), `${name}.log`);
+  writeFileSync(process.env.TEST_LOG_FILE, '');
   const orm = await createOrm({ dialect: 'mysql', url: process.env.TEST_DATABASE_URL });
   await migrate(orm);
   await orm.close();
