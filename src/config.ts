@@ -39,6 +39,7 @@ const envSchema = z.object({
   RECONCILER_PENDING_STALE_AFTER_MS: z.coerce.number().int().min(0).max(86_400_000).default(900_000),
   RATE_LIMIT_PER_KEY_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
+  METRICS_TOKEN: optionalString,
   KEY_ROTATION_OVERLAP_HOURS: z.coerce.number().min(0).max(24 * 90).default(24),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -69,6 +70,7 @@ export interface Config {
   idempotency: { waitForFirstMs: number; staleAfterMs: number };
   reconciler: { enabled: boolean; intervalMs: number; processingAfterMs: number; pendingStaleAfterMs: number };
   rateLimits: { perKeyPerMinute: number; perIpPerMinute: number };
+  metricsToken: string | undefined;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   nodeEnv: z.infer<typeof envSchema>['NODE_ENV'];
 }
@@ -104,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     keyRotationOverlapHours: e.KEY_ROTATION_OVERLAP_HOURS,
     idempotency: { waitForFirstMs: e.IDEMPOTENCY_WAIT_MS, staleAfterMs: e.IDEMPOTENCY_STALE_AFTER_MS },
+    metricsToken: e.METRICS_TOKEN,
     rateLimits: { perKeyPerMinute: e.RATE_LIMIT_PER_KEY_PER_MINUTE, perIpPerMinute: e.RATE_LIMIT_PER_IP_PER_MINUTE },
     reconciler: {
       enabled: e.RECONCILER_ENABLED === 'true',

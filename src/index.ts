@@ -7,7 +7,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { loadConfig, ConfigError, SANDBOX_STRIPE_KEY, type Config } from './config';
 import { createLogger, type Logger } from './logger';
-import { createOrm, migrate } from './orm';
+import { createOrm, migrate, poolStats } from './orm';
 import { createStripeClient, StripePaymentProvider } from './providers/stripe/stripe-payment-provider';
 import { InProcessPaymentPubSub, type PaymentPubSub } from './pubsub/payment-pubsub';
 import { connectRedis, RedisPaymentPubSub } from './pubsub/redis-payment-pubsub';
@@ -17,6 +17,8 @@ import { ProviderSyncService } from './services/payments/provider-sync.service';
 import { PaymentUpdatesService } from './services/payments/payment-updates.service';
 import { IdempotencyService } from './services/payments/idempotency.service';
 import { Reconciler } from './services/payments/reconciler';
+import { GatewayMetrics } from './telemetry/metrics';
+import { MeteredPaymentProvider } from './providers/metered-payment-provider';
 import { PaymentTransitions } from './services/payments/payment-transitions';
 import { PaymentService } from './services/payments/payment.service';
 import { MerchantService, type IssuedMerchant } from './services/merchants/merchant.service';
@@ -58,25 +60,27 @@ export async function startGateway(config: Config, logger: Logger = createLogger
   }
 
   const stripe = createStripeClient({ secretKey: config.stripe.secretKey, apiUrl: stripeApiUrl, timeoutMs: config.stripe.timeoutMs });
-  const provider = new StripePaymentProvider({ sessions: stripe.checkout.sessions, events: stripe.events });
+  const metrics = new GatewayMetrics(() => poolStats(orm));
+  const provider = new MeteredPaymentProvider(new StripePaymentProvider({ sessions: stripe.checkout.sessions, events: stripe.events }), metrics);
   const webhooks = new StripeWebhooks(stripe.webhooks, webhookSecret);
   const pubsub: PaymentPubSub = config.redisUrl
     ? await RedisPaymentPubSub.connect(config.redisUrl, logger.child({ module: 'pubsub' }))
     : new InProcessPaymentPubSub();
   const rateLimitRedis = config.redisUrl ? await connectRedis(config.redisUrl, logger.child({ module: 'rate-limit' })) : null;
   const rateLimitStore = rateLimitRedis ? new RedisRateLimitStore(rateLimitRedis) : new InProcessRateLimitStore();
-  const transitions = new PaymentTransitions(orm, pubsub, logger.child({ module: 'transitions' }));
+  const transitions = new PaymentTransitions(orm, pubsub, metrics, logger.child({ module: 'transitions' }));
   const sync = new ProviderSyncService(orm, provider, transitions, { publicUrl: config.publicUrl }, logger.child({ module: 'provider-sync' }));
   const idempotency = new IdempotencyService(orm, { waitForFirstMs: config.idempotency.waitForFirstMs, staleAfterMs: config.idempotency.staleAfterMs });
   const payments = new PaymentService(orm, provider, sync, idempotency);
   const merchants = new MerchantService(orm, { keyRotationOverlapHours: config.keyRotationOverlapHours });
-  const paymentUpdates = new PaymentUpdatesService(pubsub);
+  const paymentUpdates = new PaymentUpdatesService(pubsub, metrics);
   const reconciler = new Reconciler(
     orm,
     provider,
     sync,
     idempotency,
     { ...config.reconciler, eventLookbackMs: 3 * 24 * 3_600_000, batchSize: 100 },
+    metrics,
     logger.child({ module: 'reconciler' }),
   );
 
@@ -91,6 +95,8 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     paymentUpdates,
     rateLimitStore,
     rateLimits: config.rateLimits,
+    metrics,
+    metricsToken: config.metricsToken,
   });
   const address = await server.listen(config.port);
   const localUrl = `http://127.0.0.1:${address.port}`;
@@ -131,7 +137,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, { pretty: config.nodeEnv === 'development' && process.stdout.isTTY });
   const gateway = await startGateway(config, logger);
   const base = config.publicUrl;
   logger.info({ graphql: `${base}/graphql`, rest: `${base}/api/v1`, sandbox: config.stripe.sandbox, emulator: gateway.emulator?.url }, 'gateway listening');

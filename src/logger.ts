@@ -3,6 +3,7 @@
  * redacted by path wherever they could appear: headers, keys, webhook secrets.
  */
 import pino, { type Logger } from 'pino';
+import { currentRequestFields } from './telemetry/request-context';
 
 export type { Logger };
 
@@ -20,6 +21,10 @@ export const REDACTED_PATHS = [
   '*.webhookSecret',
 ];
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: undefined }, destination);
+export function createLogger(level: string, destination?: pino.DestinationStream, options: { pretty?: boolean } = {}): Logger {
+  // mixin: every line written while serving a request carries that request's id.
+  const base = { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: undefined, mixin: currentRequestFields };
+  // Human-readable lines for a developer at a terminal; JSON lines everywhere else (one per event).
+  if (options.pretty && !destination) return pino({ ...base, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } } });
+  return pino(base, destination);
 }

@@ -57,6 +57,14 @@ export async function migrate(orm: Orm): Promise<string[]> {
   return applied.map((migration) => migration.name);
 }
 
+/** The connection pool's state, for the metrics; null when the driver keeps no pool. */
+export function poolStats(orm: Orm): { used: number; free: number; pending: number } | null {
+  const knex = (orm.em.getConnection() as unknown as { getKnex?: () => { client?: { pool?: any } } }).getKnex?.();
+  const pool = knex?.client?.pool;
+  if (!pool) return null;
+  return { used: pool.numUsed(), free: pool.numFree(), pending: pool.numPendingAcquires() };
+}
+
 export async function isDatabaseReachable(orm: Orm): Promise<boolean> {
   try {
     await orm.em.fork().getConnection().execute('select 1');

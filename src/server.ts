@@ -27,6 +27,10 @@ import { attachSubscriptionServer } from './resolvers/subscription-server';
 import { MAX_DOCUMENT_TOKENS, queryLimitsRule } from './resolvers/query-limits';
 import { rateLimit, type RateLimitStore, type RateLimits } from './rest/rate-limit';
 import helmet from 'helmet';
+import type { GatewayMetrics } from './telemetry/metrics';
+import { requestTelemetry } from './rest/request-telemetry';
+import { requestContext } from './telemetry/request-context';
+import { metricsRouter } from './rest/metrics.router';
 import { paymentsRouter } from './rest/payments.router';
 import { healthRouter } from './rest/health.router';
 import { stripeWebhookRouter } from './rest/stripe-webhook.router';
@@ -44,6 +48,9 @@ export interface GatewayServerDeps {
   paymentUpdates: PaymentUpdatesService;
   rateLimitStore: RateLimitStore;
   rateLimits: RateLimits;
+  metrics: GatewayMetrics;
+  /** Bearer token for GET /metrics; without one, /metrics answers only on the loopback address. */
+  metricsToken: string | undefined;
 }
 
 export interface GatewayServer {
@@ -106,11 +113,13 @@ export async function createGatewayServer(deps: GatewayServerDeps): Promise<Gate
     res.status(429).json({ errors: [{ message: error.message, extensions: { code: error.code, ...error.publicDetails, requestId: res.locals.requestId } }] }),
   );
 
-  app.use(requestId);
+  app.use(requestId, requestContext);
+  app.use(requestTelemetry(logger, deps.metrics));
   app.use(healthRouter(deps.orm));
+  app.use(metricsRouter(deps.metrics, deps.metricsToken));
   // The webhook router parses its own raw body, so it must come before any JSON parser. Webhooks and
   // the customer's redirects are not rate limited: Stripe and browsers retry on their own terms.
-  app.use('/api/v1', stripeWebhookRouter(deps.webhooks, deps.sync));
+  app.use('/api/v1', stripeWebhookRouter(deps.webhooks, deps.sync, deps.metrics));
   app.use('/api/v1', returnRouter(deps.sync));
   app.use('/api/v1', restLimit, paymentsRouter(deps.payments, deps.merchants));
   app.use(
@@ -119,11 +128,12 @@ export async function createGatewayServer(deps: GatewayServerDeps): Promise<Gate
     express.json({ limit: '256kb' }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => ({
-        auth: await deps.merchants.authenticate(bearerKey(req.headers.authorization)),
+        auth: (res.locals.auth = await deps.merchants.authenticate(bearerKey(req.headers.authorization))),
         requestId: res.locals.requestId as string,
         // Only createPayment reads it; a header given as a list is refused there, not guessed at.
         idempotencyKey: (req.headers['idempotency-key'] as string | undefined) ?? null,
         paymentUpdates: deps.paymentUpdates,
+        annotate: (fields) => Object.assign(res.locals, fields),
       }),
     }),
   );

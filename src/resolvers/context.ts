@@ -11,6 +11,8 @@ export interface GraphQLContext {
   idempotencyKey: string | null;
   /** For the paymentUpdated subscribe function, which type-graphql cannot construct-inject. */
   paymentUpdates: PaymentUpdatesService;
+  /** Adds what the request touched (operation, payment ref) to its log line and metrics. */
+  annotate(fields: { operationName?: string; paymentRef?: string }): void;
 }
 
 /** The caller's merchant, or UNAUTHENTICATED: for resolvers guarded by @Authorized. */

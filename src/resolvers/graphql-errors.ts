@@ -39,6 +39,9 @@ export function errorReportingPlugin(logger: Logger): ApolloServerPlugin<GraphQL
   return {
     async requestDidStart({ contextValue }) {
       return {
+        async didResolveOperation({ operationName, operation }) {
+          contextValue.annotate({ operationName: operationName ?? `anonymous ${operation?.operation ?? "operation"}` });
+        },
         async didEncounterErrors({ errors, operationName }) {
           for (const error of errors) {
             const original = unwrapResolverError(error);

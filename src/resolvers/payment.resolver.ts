@@ -13,8 +13,8 @@ export class PaymentResolver {
 
   @Authorized()
   @Query(() => PaymentType, { nullable: true, description: "null when absent or not the caller's" })
-  payment(@Arg('ref', () => ID) ref: string, @Ctx() context: GraphQLContext): Promise<PaymentView | null> {
-    return this.paymentService.findPayment(callerOf(context).merchantId, ref);
+  async payment(@Arg('ref', () => ID) ref: string, @Ctx() context: GraphQLContext): Promise<PaymentView | null> {
+    return annotated(context, await this.paymentService.findPayment(callerOf(context).merchantId, ref));
   }
 
   @Authorized(SECRET)
@@ -25,15 +25,22 @@ export class PaymentResolver {
 
   @Authorized(SECRET)
   @Mutation(() => PaymentType)
-  createPayment(@Arg('input', () => CreatePaymentInput) input: CreatePaymentInput, @Ctx() context: GraphQLContext): Promise<PaymentView> {
-    return this.paymentService.createPayment(callerOf(context).merchantId, plainInput(input), context.idempotencyKey);
+  async createPayment(@Arg('input', () => CreatePaymentInput) input: CreatePaymentInput, @Ctx() context: GraphQLContext): Promise<PaymentView> {
+    const payment = await this.paymentService.createPayment(callerOf(context).merchantId, plainInput(input), context.idempotencyKey);
+    return annotated(context, payment);
   }
 
   @Authorized(SECRET)
   @Mutation(() => PaymentType)
-  expirePayment(@Arg('ref', () => ID) ref: string, @Ctx() context: GraphQLContext): Promise<PaymentView> {
-    return this.paymentService.expirePayment(callerOf(context).merchantId, ref);
+  async expirePayment(@Arg('ref', () => ID) ref: string, @Ctx() context: GraphQLContext): Promise<PaymentView> {
+    return annotated(context, await this.paymentService.expirePayment(callerOf(context).merchantId, ref));
   }
+}
+
+/** The request's log line names the payment it touched. */
+function annotated<T extends PaymentView | null>(context: GraphQLContext, payment: T): T {
+  if (payment) context.annotate({ paymentRef: payment.ref });
+  return payment;
 }
 
 /** type-graphql hands in class instances; the validator takes plain data, as it gets from REST. */

@@ -50,6 +50,7 @@ export function attachSubscriptionServer(
         requestId: randomUUID(),
         idempotencyKey: null,
         paymentUpdates: deps.paymentUpdates,
+        annotate: () => undefined, // a socket has no request log line
       }),
     },
     wsServer,

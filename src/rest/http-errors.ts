@@ -39,6 +39,8 @@ function bodyParserProblem(error: unknown): { status: number; message: string } 
 export function restErrorHandler(logger: Logger): ErrorRequestHandler {
   return (error, _req, res, _next) => {
     if (error instanceof GatewayError) {
+      const ref = (error.publicDetails as { ref?: unknown }).ref;
+      if (typeof ref === 'string') res.locals.paymentRef ??= ref; // for the request's log line
       if (error instanceof RateLimitedError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
       sendError(res, HTTP_STATUS[error.code], { code: error.code, message: error.message, ...error.publicDetails });
       return;

@@ -14,17 +14,21 @@ export function paymentsRouter(payments: PaymentService, merchants: MerchantServ
 
   router.post('/payment', requireMerchant(merchants, 'SECRET'), json, async (req, res) => {
     const payment = await payments.createPayment(authOf(res.locals).merchantId, req.body, req.headers['idempotency-key']);
+    res.locals.paymentRef = payment.ref;
     res.status(201).json(payment);
   });
 
   router.get('/payment', requireMerchant(merchants, 'ANY'), async (req, res) => {
     const auth = authOf(res.locals);
     const payment = await payments.getPayment(auth.merchantId, req.query.ref);
+    res.locals.paymentRef = payment.ref;
     res.json(auth.scope === 'SECRET' ? payment : publishableView(payment));
   });
 
   router.post('/payment/expire', requireMerchant(merchants, 'SECRET'), async (req, res) => {
-    res.json(await payments.expirePayment(authOf(res.locals).merchantId, req.query.ref));
+    const payment = await payments.expirePayment(authOf(res.locals).merchantId, req.query.ref);
+    res.locals.paymentRef = payment.ref;
+    res.json(payment);
   });
 
   return router;

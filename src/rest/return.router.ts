@@ -8,9 +8,11 @@ import type { ProviderSyncService } from '../services/payments/provider-sync.ser
 export function returnRouter(sync: ProviderSyncService): Router {
   const router = Router();
   router.get('/payment/return', async (req, res) => {
+    res.locals.paymentRef = typeof req.query.ref === 'string' ? req.query.ref : undefined;
     res.redirect(303, await sync.handleReturn(req.query.ref, req.query.session_id));
   });
   router.get('/payment/cancel', async (req, res) => {
+    res.locals.paymentRef = typeof req.query.ref === 'string' ? req.query.ref : undefined;
     res.redirect(303, await sync.cancelRedirect(req.query.ref));
   });
   return router;

@@ -70,6 +70,8 @@ export interface HarnessOptions {
   /** Point the gateway somewhere else than the harness's emulator (an unreachable port, say). */
   stripeApiUrl?: string;
   emulator?: Partial<StripeEmulatorOptions>;
+  /** Where the gateway logs (default: testLogger()). */
+  logger?: ReturnType<typeof createLogger>;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -117,7 +119,7 @@ async function startGatewayFor(
     RATE_LIMIT_PER_IP_PER_MINUTE: '1000000',
     ...options.env,
   });
-  const gateway = await startGateway(config, testLogger());
+  const gateway = await startGateway(config, options.logger ?? testLogger());
   emulator.setWebhookUrls([`${gateway.url}/api/v1/webhooks/stripe`]);
   const newMerchant = () => gateway.merchants.createMerchant(`Test merchant ${randomBytes(4).toString('hex')}`);
   const merchant = await newMerchant();

@@ -12,6 +12,7 @@ import { canTransition, type PaymentEventSource, type PaymentStatus } from '../.
 import type { PaymentPubSub } from '../../pubsub/payment-pubsub';
 import type { Logger } from '../../logger';
 import { toPaymentView } from './payment-view';
+import type { GatewayMetrics } from '../../telemetry/metrics';
 
 export interface TransitionRequest {
   to: PaymentStatus;
@@ -40,6 +41,7 @@ export class PaymentTransitions {
   constructor(
     private readonly orm: Orm,
     private readonly pubsub: PaymentPubSub,
+    private readonly metrics: GatewayMetrics,
     private readonly logger: Logger,
   ) {}
 
@@ -73,6 +75,11 @@ export class PaymentTransitions {
         throw error;
       }
       if (won) {
+        this.metrics.transitionApplied(from, request.to, request.source);
+        this.logger.info(
+          { ref: payment.ref, from, to: request.to, source: request.source, providerEventId: request.providerEventId ?? undefined },
+          'payment status changed',
+        );
         Object.assign(payment, changes);
         await this.publish(payment);
         return { kind: 'applied', payment };

@@ -8,12 +8,16 @@ import type { PaymentPubSub, PaymentUpdate } from '../../pubsub/payment-pubsub';
 import type { MerchantAuth } from '../merchants/merchant.service';
 import { validatePaymentRef } from '../validation';
 import type { PaymentView } from './payment-view';
+import type { GatewayMetrics } from '../../telemetry/metrics';
 
 /** Updates a slow subscriber may have queued before it is cut off, so one stalled socket cannot eat memory. */
 const MAX_QUEUED_UPDATES = 1000;
 
 export class PaymentUpdatesService {
-  constructor(private readonly pubsub: PaymentPubSub) {}
+  constructor(
+    private readonly pubsub: PaymentPubSub,
+    private readonly metrics: GatewayMetrics,
+  ) {}
 
   async subscribe(caller: MerchantAuth, rawRef: unknown): Promise<AsyncIterableIterator<PaymentView>> {
     const ref = rawRef === undefined || rawRef === null ? null : validatePaymentRef(rawRef);
@@ -21,11 +25,16 @@ export class PaymentUpdatesService {
       throw new ForbiddenError('A publishable key may only subscribe to one payment: pass its ref');
     }
     const wanted = (update: PaymentUpdate) => update.merchantId === caller.merchantId && (ref === null || update.payment.ref === ref);
-    return streamOf(this.pubsub, wanted);
+    this.metrics.subscriptionOpened();
+    return streamOf(this.pubsub, wanted, () => this.metrics.subscriptionClosed());
   }
 }
 
-async function streamOf(pubsub: PaymentPubSub, wanted: (update: PaymentUpdate) => boolean): Promise<AsyncIterableIterator<PaymentView>> {
+async function streamOf(
+  pubsub: PaymentPubSub,
+  wanted: (update: PaymentUpdate) => boolean,
+  onFinish: () => void,
+): Promise<AsyncIterableIterator<PaymentView>> {
   const queue: PaymentView[] = [];
   let waiting: ((result: IteratorResult<PaymentView>) => void) | null = null;
   let done = false;
@@ -44,6 +53,7 @@ async function streamOf(pubsub: PaymentPubSub, wanted: (update: PaymentUpdate) =
   const finish = async (): Promise<IteratorResult<PaymentView>> => {
     if (!done) {
       done = true;
+      onFinish();
       await unsubscribe();
       waiting?.({ value: undefined, done: true });
       waiting = null;

@@ -20,6 +20,12 @@ import type { PaymentTransitions } from './payment-transitions';
 /** What became of one provider event; logged, and answered to the provider for its dashboard. */
 export type EventHandling = 'applied' | 'already' | 'recorded_not_applied' | 'duplicate' | 'unknown_payment' | 'unhandled_type';
 
+export interface EventResult {
+  handling: EventHandling;
+  /** The payment the event was about, when one was found. */
+  ref: string | null;
+}
+
 export class ProviderSyncService {
   constructor(
     private readonly orm: Orm,
@@ -67,16 +73,16 @@ export class ProviderSyncService {
   }
 
   /** One provider event (from a webhook, or fetched back by the reconciler) → at most one transition. */
-  async applyProviderEvent(event: ProviderEvent, source: PaymentEventSource): Promise<EventHandling> {
+  async applyProviderEvent(event: ProviderEvent, source: PaymentEventSource): Promise<EventResult> {
     const log = this.logger.child({ eventId: event.id, eventType: event.type });
     if (event.outcome === 'unhandled' || !event.session) {
       log.info('provider event type not handled; acknowledged');
-      return 'unhandled_type';
+      return { handling: 'unhandled_type', ref: null };
     }
     let payment = await this.findBySession(event.session);
     if (!payment) {
       log.warn({ sessionId: event.session.id }, 'provider event for a session no payment knows; acknowledged');
-      return 'unknown_payment';
+      return { handling: 'unknown_payment', ref: null };
     }
     // The session exists, so a payment whose creation was interrupted can take it now.
     if (payment.status === PaymentStatus.PROCESSING) payment = await this.adoptSession(payment, event.session, source);
@@ -89,20 +95,17 @@ export class ProviderSyncService {
         to: payment.status,
         note: 'checkout completed; the asynchronous payment has not settled yet',
       });
-      return recorded ? 'recorded_not_applied' : 'duplicate';
+      return { handling: recorded ? 'recorded_not_applied' : 'duplicate', ref: payment.ref };
     }
     const outcome = await this.transitions.transition(payment.id, { ...provenance, to: target });
     log.info({ ref: payment.ref, outcome: outcome.kind, status: outcome.payment.status }, 'provider event handled');
-    switch (outcome.kind) {
-      case 'applied':
-        return 'applied';
-      case 'already':
-        return 'already';
-      case 'refused':
-        return 'recorded_not_applied';
-      case 'duplicate':
-        return 'duplicate';
-    }
+    const handling: Record<typeof outcome.kind, EventHandling> = {
+      applied: 'applied',
+      already: 'already',
+      refused: 'recorded_not_applied',
+      duplicate: 'duplicate',
+    };
+    return { handling: handling[outcome.kind], ref: payment.ref };
   }
 
   /**

@@ -20,6 +20,7 @@ import type { PaymentProvider } from '../../domain/payment-provider';
 import type { Logger } from '../../logger';
 import type { ProviderSyncService } from './provider-sync.service';
 import type { IdempotencyService } from './idempotency.service';
+import type { GatewayMetrics } from '../../telemetry/metrics';
 
 export interface ReconcilerOptions {
   intervalMs: number;
@@ -54,6 +55,7 @@ export class Reconciler {
     private readonly sync: ProviderSyncService,
     private readonly idempotency: IdempotencyService,
     private readonly options: ReconcilerOptions,
+    private readonly metrics: GatewayMetrics,
     private readonly logger: Logger,
   ) {}
 
@@ -93,6 +95,7 @@ export class Reconciler {
       }
     }
     this.logger.info(report, 'reconciler pass done');
+    this.metrics.reconcilerRun({ finished: report.finished, synced: report.synced, events_replayed: report.eventsReplayed });
     return report;
   }
 
@@ -146,7 +149,7 @@ export class Reconciler {
       const events = await this.provider.listUndeliveredEvents(new Date(Date.now() - this.options.eventLookbackMs));
       let replayed = 0;
       for (const event of events) {
-        const handling = await this.sync.applyProviderEvent(event, PaymentEventSource.RECONCILER);
+        const { handling } = await this.sync.applyProviderEvent(event, PaymentEventSource.RECONCILER);
         if (handling === 'applied') replayed += 1;
       }
       return replayed;
