@@ -3,16 +3,16 @@
  * listens to it, so a subscriber on one instance hears a webhook taken by another. In this mode the
  * local delivery also goes through Redis, so each update reaches each subscriber exactly once.
  */
-import { EventEmitter } from 'node:events';
 import Redis from 'ioredis';
-import type { PaymentPubSub, PaymentUpdate } from './payment-pubsub';
+import { InProcessPaymentPubSub, type PaymentPubSub, type PaymentUpdate } from './payment-pubsub';
 import type { Logger } from '../logger';
 
 const CHANNEL = 'gateway:payment-updated';
 const DATE_FIELDS = ['expiresAt', 'createdAt', 'updatedAt'] as const;
 
 export class RedisPaymentPubSub implements PaymentPubSub {
-  private readonly emitter = new EventEmitter().setMaxListeners(0);
+  /** This instance's own subscribers; Redis messages are handed to them. */
+  private readonly local = new InProcessPaymentPubSub();
 
   private constructor(
     private readonly publisher: Redis,
@@ -22,7 +22,7 @@ export class RedisPaymentPubSub implements PaymentPubSub {
     subscriber.on('message', (channel: string, message: string) => {
       if (channel !== CHANNEL) return;
       try {
-        this.emitter.emit('update', revive(JSON.parse(message)));
+        void this.local.publish(revive(JSON.parse(message)));
       } catch (error) {
         this.logger.error({ err: error }, 'unreadable payment update from Redis');
       }
@@ -43,15 +43,12 @@ export class RedisPaymentPubSub implements PaymentPubSub {
     await this.publisher.publish(CHANNEL, JSON.stringify(update));
   }
 
-  async subscribe(listener: (update: PaymentUpdate) => void): Promise<() => Promise<void>> {
-    this.emitter.on('update', listener);
-    return async () => {
-      this.emitter.off('update', listener);
-    };
+  subscribe(listener: (update: PaymentUpdate) => void): Promise<() => Promise<void>> {
+    return this.local.subscribe(listener);
   }
 
   async close(): Promise<void> {
-    this.emitter.removeAllListeners();
+    await this.local.close();
     await Promise.allSettled([this.subscriber.quit(), this.publisher.quit()]);
   }
 }
