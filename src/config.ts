@@ -41,6 +41,8 @@ const envSchema = z.object({
   RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
   METRICS_TOKEN: optionalString,
   KEY_ROTATION_OVERLAP_HOURS: z.coerce.number().min(0).max(24 * 90).default(24),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(httpUrl.optional()),
+  OTEL_SERVICE_NAME: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
 });
@@ -71,6 +73,8 @@ export interface Config {
   reconciler: { enabled: boolean; intervalMs: number; processingAfterMs: number; pendingStaleAfterMs: number };
   rateLimits: { perKeyPerMinute: number; perIpPerMinute: number };
   metricsToken: string | undefined;
+  /** OpenTelemetry tracing (src/telemetry/tracing.ts); off while `otlpEndpoint` is undefined. */
+  tracing: { otlpEndpoint: string | undefined; serviceName: string };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   nodeEnv: z.infer<typeof envSchema>['NODE_ENV'];
 }
@@ -114,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       processingAfterMs: e.RECONCILER_PROCESSING_AFTER_MS,
       pendingStaleAfterMs: e.RECONCILER_PENDING_STALE_AFTER_MS,
     },
+    tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME ?? 'graphql-payment-gateway' },
     logLevel: e.LOG_LEVEL,
     nodeEnv: e.NODE_ENV,
   };

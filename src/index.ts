@@ -23,6 +23,7 @@ import { PaymentTransitions } from './services/payments/payment-transitions';
 import { PaymentService } from './services/payments/payment.service';
 import { MerchantService, type IssuedMerchant } from './services/merchants/merchant.service';
 import { createGatewayServer } from './server';
+import type { Tracing } from './telemetry/tracing';
 import { createStripeEmulator, type StripeEmulator } from './stripe-emulator';
 
 export interface RunningGateway {
@@ -126,10 +127,11 @@ export async function startGateway(config: Config, logger: Logger = createLogger
   };
 }
 
-async function main(): Promise<void> {
+/** Runs the gateway until SIGTERM/SIGINT. src/main.ts passes the config it read and the tracing it started. */
+export async function main(started?: { config: Config; tracing: Tracing | null }): Promise<void> {
   let config: Config;
   try {
-    config = loadConfig();
+    config = started?.config ?? loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -157,6 +159,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     await gateway.close();
+    await started?.tracing?.shutdown();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

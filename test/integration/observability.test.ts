@@ -38,7 +38,7 @@ describe('what an operator sees of one payment', () => {
     const createLines = lines.filter((line) => line.requestId === 'merchant-req-42' || line.reqId === 'merchant-req-42');
     const access = createLines.find((line) => line.req?.url === '/graphql');
     expect(access).toMatchObject({ paymentRef: ref, operationName: 'CreatePayment', merchantId: h.merchant.id, res: { statusCode: 200 } });
-    expect(typeof access.responseTime).toBe('number');
+    expect(typeof access!.responseTime).toBe('number');
     expect(createLines.length).toBeGreaterThan(1);
 
     // The webhook: its access line names the ref, and its service lines share its request id.

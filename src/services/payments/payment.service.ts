@@ -31,6 +31,7 @@ import type { ProviderSyncService } from './provider-sync.service';
 import type { IdempotencyService } from './idempotency.service';
 import { toPaymentView, type PaymentView } from './payment-view';
 import { decodeCursor, encodeCursor } from './payment-cursor';
+import { setPaymentRefOnActiveSpan } from '../../telemetry/spans';
 
 export interface PaymentFilter {
   first?: number | null;
@@ -62,10 +63,14 @@ export class PaymentService {
     const input = validateCreatePaymentInput(rawInput);
     return this.idempotency.run(merchantId, rawIdempotencyKey, rawInput, {
       create: async (ref) => {
+        setPaymentRefOnActiveSpan(ref);
         const payment = await this.saveProcessingPayment(merchantId, input, ref);
         return this.view(await this.sync.openCheckoutSession(payment, PaymentEventSource.API));
       },
-      resume: (ref) => this.resumePayment(merchantId, ref),
+      resume: (ref) => {
+        setPaymentRefOnActiveSpan(ref);
+        return this.resumePayment(merchantId, ref);
+      },
     });
   }
 
@@ -88,6 +93,7 @@ export class PaymentService {
   /** Like getPayment, but null where the payment is absent or another merchant's (GraphQL's `payment`). */
   async findPayment(merchantId: string, rawRef: unknown): Promise<PaymentView | null> {
     const ref = validatePaymentRef(rawRef);
+    setPaymentRefOnActiveSpan(ref);
     const payment = await this.orm.em.fork().findOne(Payment, { ref, merchantId });
     return payment ? this.view(payment) : null;
   }
@@ -193,6 +199,7 @@ export class PaymentService {
 
   private async findOwned(merchantId: string, rawRef: unknown): Promise<Payment> {
     const ref = validatePaymentRef(rawRef);
+    setPaymentRefOnActiveSpan(ref);
     const payment = await this.orm.em.fork().findOne(Payment, { ref, merchantId });
     // Another merchant's payment does not exist for this caller.
     if (!payment) throw new PaymentNotFoundError(ref);

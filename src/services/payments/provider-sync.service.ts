@@ -14,6 +14,7 @@ import {
 } from '../../domain/payment-status';
 import type { CheckoutSession, PaymentProvider, ProviderEvent } from '../../domain/payment-provider';
 import { validatePaymentRef } from '../validation';
+import { setPaymentRefOnActiveSpan } from '../../telemetry/spans';
 import type { Logger } from '../../logger';
 import type { PaymentTransitions } from './payment-transitions';
 
@@ -84,6 +85,7 @@ export class ProviderSyncService {
       log.warn({ sessionId: event.session.id }, 'provider event for a session no payment knows; acknowledged');
       return { handling: 'unknown_payment', ref: null };
     }
+    setPaymentRefOnActiveSpan(payment.ref);
     // The session exists, so a payment whose creation was interrupted can take it now.
     if (payment.status === PaymentStatus.PROCESSING) payment = await this.adoptSession(payment, event.session, source);
 
@@ -162,6 +164,7 @@ export class ProviderSyncService {
 
   private async findByRef(rawRef: unknown): Promise<Payment> {
     const ref = validatePaymentRef(rawRef);
+    setPaymentRefOnActiveSpan(ref);
     const payment = await this.orm.em.fork().findOne(Payment, { ref });
     if (!payment) throw new PaymentNotFoundError(ref);
     return payment;
