@@ -6,7 +6,7 @@ import type { PaymentView } from '../services/payments/payment-view';
 import { authOf, requireMerchant } from './authenticate';
 
 /** The fields a publishable key may read (API.md "Authentication"). */
-const PUBLISHABLE_FIELDS = ['ref', 'status', 'amount', 'currency', 'checkoutUrl', 'expiresAt'] as const;
+export const PUBLISHABLE_FIELDS = ['ref', 'status', 'amount', 'currency', 'checkoutUrl', 'expiresAt'] as const;
 
 export function paymentsRouter(payments: PaymentService, merchants: MerchantService): Router {
   const router = Router();

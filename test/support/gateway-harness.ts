@@ -12,6 +12,7 @@ import { createLogger } from '../../src/logger';
 import { startGateway, type RunningGateway } from '../../src/index';
 import type { IssuedMerchant } from '../../src/services/merchants/merchant.service';
 import { createStripeEmulator, type StripeEmulator, type StripeEmulatorOptions } from '../../src/stripe-emulator';
+import { checkRestAnswer } from './openapi-check';
 
 export interface Harness {
   gateway: RunningGateway;
@@ -153,6 +154,8 @@ async function startGatewayFor(
         body: rawBody ?? (body !== undefined ? JSON.stringify(body) : undefined),
       });
       const text = await response.text();
+      // Every answer must be what /api/v1/openapi.json documents: throws on an undocumented status or a body that breaks its schema.
+      checkRestAnswer({ method, path, status: response.status, headers: response.headers, text });
       let parsed: unknown = text;
       try {
         parsed = text ? JSON.parse(text) : null;

@@ -206,6 +206,16 @@ describe('validateCreatePaymentInput', () => {
       ]);
     });
 
+    it('counts metadata lengths in UTF-16 code units, as Stripe may: an emoji counts 2', () => {
+      const fits = { ['😀'.repeat(20)]: '😀'.repeat(250) };
+      expect(validateCreatePaymentInput(body({ metadata: fits })).metadata).toEqual(fits);
+      // 21 emoji are 42 units, 251 are 502: the emulator refuses both, so the gateway does first.
+      expect(fields(() => validateCreatePaymentInput(body({ metadata: { ['😀'.repeat(21)]: 'v', long: '😀'.repeat(251) } })))).toEqual([
+        `metadata.${'😀'.repeat(21)}`,
+        'metadata.long',
+      ]);
+    });
+
     it('refuses keys with square brackets and an array instead of an object', () => {
       expect(fields(() => validateCreatePaymentInput(body({ metadata: { 'a[b]': 'c' } })))).toEqual(['metadata.a[b]']);
       expect(fields(() => validateCreatePaymentInput(body({ metadata: ['a'] })))).toEqual(['metadata']);

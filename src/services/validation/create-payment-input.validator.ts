@@ -1,5 +1,6 @@
 import { ValidationError } from '../../domain/errors';
 import { isSupportedCurrency, normalizeCurrency } from '../../domain/money';
+import { CREATE_PAYMENT_INPUT_FIELDS, defaultOf, fieldNames, type CreatePaymentInputField } from './field-rules';
 import { LIMITS } from './limits';
 import { readLineItems, totalAmount, ValidLineItem } from './line-items.validator';
 import { readMetadata } from './metadata.validator';
@@ -24,16 +25,7 @@ export interface ValidCreatePaymentInput {
   metadata: Record<string, string>;
 }
 
-const INPUT_FIELDS = [
-  'orderId',
-  'currency',
-  'lineItems',
-  'successUrl',
-  'cancelUrl',
-  'customerEmail',
-  'expiresInMinutes',
-  'metadata',
-] as const;
+const INPUT_FIELDS = fieldNames(CREATE_PAYMENT_INPUT_FIELDS);
 
 /**
  * Checks a CreatePaymentInput from either door: a REST body (any JSON at all) or GraphQL arguments
@@ -47,20 +39,21 @@ export function validateCreatePaymentInput(raw: unknown): ValidCreatePaymentInpu
   const p = new ProblemList();
   rejectUnknownFields(p, null, raw, INPUT_FIELDS);
 
-  const orderId = readText(p, 'orderId', ownValue(raw, 'orderId'), { maxChars: LIMITS.orderIdMaxChars });
-  const currency = readCurrency(p, ownValue(raw, 'currency'));
-  const lineItems = readLineItems(p, ownValue(raw, 'lineItems'), currency ?? null);
+  // Which fields may be absent, and what they then become, is the table in field-rules.ts.
+  const field = <K extends CreatePaymentInputField, T>(name: K, read: (value: unknown) => T | undefined) =>
+    readField(raw, name, read);
+  const orderId = field('orderId', (value) => readText(p, 'orderId', value, { maxChars: LIMITS.orderIdMaxChars }));
+  const currency = field('currency', (value) => readCurrency(p, value));
+  const lineItems = field('lineItems', (value) => readLineItems(p, value, currency ?? null));
   // The total is only meaningful once every line and the currency are sound.
   const amount = lineItems && currency ? totalAmount(p, lineItems, currency) : undefined;
-  const successUrl = readHttpUrl(p, 'successUrl', ownValue(raw, 'successUrl'), LIMITS.urlMaxChars);
-  const cancelUrl = readHttpUrl(p, 'cancelUrl', ownValue(raw, 'cancelUrl'), LIMITS.urlMaxChars);
-  const customerEmail = readOptional(ownValue(raw, 'customerEmail'), null, (value) =>
+  const successUrl = field('successUrl', (value) => readHttpUrl(p, 'successUrl', value, LIMITS.urlMaxChars));
+  const cancelUrl = field('cancelUrl', (value) => readHttpUrl(p, 'cancelUrl', value, LIMITS.urlMaxChars));
+  const customerEmail = field('customerEmail', (value) =>
     readEmail(p, 'customerEmail', value, LIMITS.emailMaxChars, LIMITS.emailLocalPartMaxChars),
   );
-  const expiresInMinutes = readOptional(ownValue(raw, 'expiresInMinutes'), LIMITS.expiresInMinutesDefault, (value) =>
-    readExpiresInMinutes(p, value),
-  );
-  const metadata = readMetadata(p, ownValue(raw, 'metadata'));
+  const expiresInMinutes = field('expiresInMinutes', (value) => readExpiresInMinutes(p, value));
+  const metadata = field('metadata', (value) => readMetadata(p, value));
 
   p.throwIfAny();
   // No problem recorded means every reader returned its value (see value-readers.ts); the checks
@@ -81,9 +74,20 @@ export function validateCreatePaymentInput(raw: unknown): ValidCreatePaymentInpu
   return { orderId, currency, lineItems, amount, successUrl, cancelUrl, customerEmail, expiresInMinutes, metadata };
 }
 
-/** Absent (undefined or null) takes the default; anything else must pass `read`. */
-function readOptional<T, D>(value: unknown, fallback: D, read: (value: unknown) => T | undefined): T | D | undefined {
-  return isAbsent(value) ? fallback : read(value);
+type DefaultOf<K extends CreatePaymentInputField> = (typeof CREATE_PAYMENT_INPUT_FIELDS)[K] extends { default: infer D } ? D : never;
+
+/**
+ * One field of the input: an optional field that is absent (undefined or null) takes its default;
+ * anything else, including an absent required field (the reader reports "is required"), must pass `read`.
+ */
+function readField<K extends CreatePaymentInputField, T>(
+  raw: Record<string, unknown>,
+  name: K,
+  read: (value: unknown) => T | undefined,
+): T | DefaultOf<K> | undefined {
+  const value = ownValue(raw, name);
+  const rule = CREATE_PAYMENT_INPUT_FIELDS[name];
+  return !rule.required && isAbsent(value) ? (defaultOf(rule) as DefaultOf<K>) : read(value);
 }
 
 function readCurrency(p: ProblemList, value: unknown): string | undefined {

@@ -8,3 +8,13 @@ export type { ValidCreatePaymentInput, ValidLineItem } from './create-payment-in
 export { validatePaymentRef, validatePageArgs, validateIdempotencyKey } from './request-args.validator';
 export type { PageArgs } from './request-args.validator';
 export { LIMITS } from './limits';
+export {
+  CONTROL_CHARACTERS,
+  CREATE_PAYMENT_INPUT_FIELDS,
+  IDEMPOTENCY_KEY_PATTERN,
+  LINE_ITEM_FIELDS,
+  METADATA_KEY_FORBIDDEN_CHARACTERS,
+  PAYMENT_REF_PATTERN,
+} from './field-rules';
+export type { CreatePaymentInputField, FieldRule } from './field-rules';
+export { FORBIDDEN_KEYS } from './limits';

@@ -1,4 +1,5 @@
 import { amountIncrement, amountIncrementReason, formatAmount, MAX_AMOUNT, minimumChargeAmount } from '../../domain/money';
+import { fieldNames, LINE_ITEM_FIELDS as LINE_ITEM_RULES } from './field-rules';
 import { LIMITS } from './limits';
 import { fieldPath, ProblemList } from './problem-list';
 import { describe, isAbsent, isObjectLike, ownValue, readInteger, readText, rejectUnknownFields } from './value-readers';
@@ -10,7 +11,7 @@ export interface ValidLineItem {
   quantity: number;
 }
 
-const LINE_ITEM_FIELDS = ['name', 'unitAmount', 'quantity'] as const;
+const LINE_ITEM_FIELDS = fieldNames(LINE_ITEM_RULES);
 const MINOR_UNIT_HINT = ' (amounts are integers in the minor unit: 1050 for 10.50 USD, 500 for ¥500)';
 
 /**

@@ -1,20 +1,18 @@
 import { ValidationError } from '../../domain/errors';
+import { IDEMPOTENCY_KEY_PATTERN, PAYMENT_REF_PATTERN } from './field-rules';
 import { LIMITS } from './limits';
 import { ProblemList } from './problem-list';
 import { describe, isAbsent, readInteger } from './value-readers';
 
-const REF_PATTERN = new RegExp(`^pay_[A-Za-z0-9_-]{${LIMITS.refMinRandomChars},${LIMITS.refMaxChars - 'pay_'.length}}$`);
 /** Printable ASCII, no space: cursors are the gateway's own base64url-ish tokens. */
 const CURSOR_PATTERN = /^[\x21-\x7e]+$/;
-/** Printable ASCII including space (UUIDs, hashes, "order-42 attempt 2" all qualify). */
-const IDEMPOTENCY_KEY_PATTERN = /^[\x20-\x7e]+$/;
 
 /**
  * A payment ref as the gateway issues them. Only the shape is checked: a well-formed ref that does
  * not exist (or is another merchant's) is the caller's PAYMENT_NOT_FOUND, not an input error.
  */
 export function validatePaymentRef(ref: unknown): string {
-  if (typeof ref === 'string' && REF_PATTERN.test(ref)) return ref;
+  if (typeof ref === 'string' && PAYMENT_REF_PATTERN.test(ref)) return ref;
   const got = typeof ref === 'string' ? '' : `, got ${describe(ref)}`;
   throw ValidationError.single('ref', `must be a payment ref as returned by createPayment (pay_ followed by at least ${LIMITS.refMinRandomChars} letters, digits, "-" or "_")${got}`);
 }

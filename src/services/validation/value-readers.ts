@@ -1,3 +1,4 @@
+import { CONTROL_CHARACTERS } from './field-rules';
 import { displayKey, fieldPath, ProblemList } from './problem-list';
 
 /**
@@ -95,7 +96,7 @@ export function charCount(text: string): number {
   return count;
 }
 
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL = new RegExp(`[${CONTROL_CHARACTERS}]`);
 /** In /u mode a well-formed pair is one code point, so this finds only unpaired surrogates. */
 const LONE_SURROGATE = /\p{Cs}/u;
 
