@@ -5,6 +5,7 @@
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
 import { loadConfig, ConfigError, SANDBOX_STRIPE_KEY, type Config } from './config';
 import { createLogger, type Logger } from './logger';
 import { createOrm, migrate, poolStats } from './orm';
@@ -25,6 +26,7 @@ import { MerchantService, type IssuedMerchant } from './services/merchants/merch
 import { createGatewayServer } from './server';
 import type { Tracing } from './telemetry/tracing';
 import { createStripeEmulator, type StripeEmulator } from './stripe-emulator';
+import { sandboxDemoMerchant } from './services/merchants/sandbox-demo-merchant';
 
 export interface RunningGateway {
   url: string;
@@ -85,6 +87,9 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     logger.child({ module: 'reconciler' }),
   );
 
+  // Sandbox mode: a demo merchant (new on an empty database) and its demo shop at `/`.
+  const demo = config.stripe.sandbox ? await sandboxDemoMerchant(merchants, sandboxKeysFile(config)) : null;
+
   const server = await createGatewayServer({
     config,
     orm,
@@ -98,6 +103,12 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     rateLimits: config.rateLimits,
     metrics,
     metricsToken: config.metricsToken,
+    demoShop: demo && {
+      gatewayUrl: `http://127.0.0.1:${config.port}`,
+      shopUrl: config.publicUrl,
+      secretKey: demo.merchant.secretKey,
+      publishableKey: demo.merchant.publishableKey,
+    },
   });
   const address = await server.listen(config.port);
   const localUrl = `http://127.0.0.1:${address.port}`;
@@ -105,14 +116,10 @@ export async function startGateway(config: Config, logger: Logger = createLogger
 
   if (config.reconciler.enabled) reconciler.start();
 
-  const demoMerchant = config.stripe.sandbox && (await merchants.countMerchants()) === 0
-    ? await merchants.createMerchant('Sandbox demo merchant')
-    : null;
-
   return {
     url: localUrl,
     port: address.port,
-    demoMerchant,
+    demoMerchant: demo?.created ? demo.merchant : null,
     emulator,
     merchants,
     reconciler,
@@ -128,6 +135,13 @@ export async function startGateway(config: Config, logger: Logger = createLogger
 }
 
 /** Runs the gateway until SIGTERM/SIGINT. src/main.ts passes the config it read and the tracing it started. */
+/** Where sandbox mode keeps its demo merchant's keys: beside the embedded database; none in tests. */
+function sandboxKeysFile(config: Config): string | null {
+  if (config.nodeEnv === 'test') return null;
+  const dataDir = config.database.dialect === 'sqlite' && config.database.path !== ':memory:' ? dirname(config.database.path) : 'data';
+  return join(dataDir, 'sandbox-demo-merchant.json');
+}
+
 export async function main(started?: { config: Config; tracing: Tracing | null }): Promise<void> {
   let config: Config;
   try {
@@ -144,13 +158,16 @@ export async function main(started?: { config: Config; tracing: Tracing | null }
   const base = config.publicUrl;
   logger.info({ graphql: `${base}/graphql`, rest: `${base}/api/v1`, sandbox: config.stripe.sandbox, emulator: gateway.emulator?.url }, 'gateway listening');
   if (gateway.demoMerchant) {
-    // Printed to the console on purpose, once: it is the only time the key can be seen.
+    // Printed to the console on purpose: the one place a developer trying the sandbox finds the key.
     process.stdout.write(
-      `\nSandbox mode: demo merchant created. Keep its keys, they are shown only now:\n` +
+      `\nSandbox mode: demo merchant created (its keys are also kept in ${sandboxKeysFile(config) ?? 'no file'}):\n` +
         `${JSON.stringify(gateway.demoMerchant)}\n` +
         `Try: curl -s ${base}/api/v1/payment -H 'Authorization: Bearer ${gateway.demoMerchant.secretKey}' ` +
-        `-H 'Content-Type: application/json' -d '{"orderId":"order-1","currency":"usd","lineItems":[{"name":"T-shirt","unitAmount":2500,"quantity":1}],"successUrl":"https://example.com/thanks","cancelUrl":"https://example.com/cart"}'\n\n`,
+        `-H 'Content-Type: application/json' -d '{"orderId":"order-1","currency":"usd","lineItems":[{"name":"T-shirt","unitAmount":2500,"quantity":1}],"successUrl":"https://example.com/thanks","cancelUrl":"https://example.com/cart"}'\n`,
     );
+  }
+  if (config.stripe.sandbox && config.nodeEnv !== 'production') {
+    process.stdout.write(`\nDemo shop: ${base}/    GraphiQL: ${base}/graphql    Stripe emulator: ${gateway.emulator?.url ?? config.stripe.apiUrl}\n\n`);
   }
 
   let stopping = false;

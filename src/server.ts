@@ -31,6 +31,9 @@ import type { GatewayMetrics } from './telemetry/metrics';
 import { requestTelemetry } from './rest/request-telemetry';
 import { requestContext } from './telemetry/request-context';
 import { metricsRouter } from './rest/metrics.router';
+import { openApiRouter } from './rest/openapi';
+import { createGraphiqlRouter } from './web/graphiql.router';
+import { createDemoShopRouter, type DemoShopOptions } from './web/demo-shop.router';
 import { paymentsRouter } from './rest/payments.router';
 import { healthRouter } from './rest/health.router';
 import { stripeWebhookRouter } from './rest/stripe-webhook.router';
@@ -51,6 +54,8 @@ export interface GatewayServerDeps {
   metrics: GatewayMetrics;
   /** Bearer token for GET /metrics; without one, /metrics answers only on the loopback address. */
   metricsToken: string | undefined;
+  /** Sandbox mode: the demo shop at `/` with the demo merchant's keys; absent or null: no shop. */
+  demoShop?: DemoShopOptions | null;
 }
 
 export interface GatewayServer {
@@ -102,7 +107,8 @@ export async function createGatewayServer(deps: GatewayServerDeps): Promise<Gate
       ApolloServerPluginDrainHttpServer({ httpServer }),
       { serverWillStart: async () => ({ drainServer: () => sockets.dispose() }) },
       errorReportingPlugin(logger.child({ module: 'graphql' })),
-      ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
+      // Apollo's landing page loads from a CDN; GraphiQL is served from this server instead.
+      ApolloServerPluginLandingPageDisabled(),
     ],
   });
   await apollo.start();
@@ -121,7 +127,12 @@ export async function createGatewayServer(deps: GatewayServerDeps): Promise<Gate
   // the customer's redirects are not rate limited: Stripe and browsers retry on their own terms.
   app.use('/api/v1', stripeWebhookRouter(deps.webhooks, deps.sync, deps.metrics));
   app.use('/api/v1', returnRouter(deps.sync));
+  app.use('/api/v1', openApiRouter());
   app.use('/api/v1', restLimit, paymentsRouter(deps.payments, deps.merchants));
+  // Browsers get GraphiQL (served offline from our own bundle) at /graphql outside production;
+  // GraphQL clients (POST, JSON GET) fall through to Apollo.
+  if (!production) app.use(createGraphiqlRouter({ endpointPath: '/graphql' }));
+  if (deps.demoShop) app.use(createDemoShopRouter(deps.demoShop));
   app.use(
     '/graphql',
     graphqlLimit,

@@ -96,6 +96,9 @@ export function queryLimitsRule(limits: QueryLimits = DEFAULT_QUERY_LIMITS) {
     };
 
     const measureField = (field: FieldNode, parent: GraphQLOutputType | null, sizeHint: number | undefined): Measure => {
+      // Introspection (__schema, __type) has a fixed, deep shape that GraphiQL and code generators need
+      // whole; it reads only the schema, and production turns it off altogether.
+      if (field.name.value.startsWith('__')) return { depth: 0, aliases: 0, fields: 0, cost: 0 };
       const definition = fieldsOf(parent)?.[field.name.value];
       const own = { aliases: field.alias ? 1 : 0, fields: 1 };
       if (!field.selectionSet) return { depth: 1, ...own, cost: 1 };
