@@ -84,7 +84,7 @@ describe('SIGTERM during load', () => {
   });
 
   it('in-flight requests complete, the process exits 0, nothing is half-written', async () => {
-    world.emulator.setFaults({ apiLatencyMs: 700 }); // every create is still talking to Stripe when SIGTERM lands
+    world.emulator.setFaults({ apiLatencyMs: 1500 }); // every create is still talking to Stripe when SIGTERM lands
     const inFlight = Array.from({ length: 20 }, () =>
       fetch(`${gateway.url}/api/v1/payment`, {
         method: 'POST',
@@ -92,7 +92,9 @@ describe('SIGTERM during load', () => {
         body: JSON.stringify(paymentInput()),
       }).then(async (response) => ({ status: response.status, body: (await response.json()) as any })),
     );
-    await sleep(300);
+    // SIGTERM only once every request is inside the gateway (its payment saved, Stripe being asked):
+    // a request still connecting when the server stops accepting was never in flight.
+    await waitFor(async () => (await storedPayments(world)).length === 20, 20_000);
     const exitCode = gateway.stop('SIGTERM');
     const answers = await Promise.all(inFlight);
     expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(201));
