@@ -25,6 +25,7 @@ import type { GraphQLContext } from './resolvers/context';
 import { errorReportingPlugin, formatGraphQLError } from './resolvers/graphql-errors';
 import { attachSubscriptionServer } from './resolvers/subscription-server';
 import { MAX_DOCUMENT_TOKENS, queryLimitsRule } from './resolvers/query-limits';
+import { httpOperationRules } from './resolvers/operation-rules';
 import { rateLimit, type RateLimitStore, type RateLimits } from './rest/rate-limit';
 import helmet from 'helmet';
 import type { GatewayMetrics } from './telemetry/metrics';
@@ -98,7 +99,9 @@ export async function createGatewayServer(deps: GatewayServerDeps): Promise<Gate
     includeStacktraceInErrorResponses: false,
     // Without introspection, "did you mean …?" hints would give the schema away field by field.
     hideSchemaDetailsFromClientErrors: production,
-    validationRules: [queryLimitsRule()],
+    validationRules: [queryLimitsRule(), httpOperationRules],
+    // Automatic persisted queries are not offered: their hash errors would be one more path to mask.
+    persistedQueries: false,
     parseOptions: { maxTokens: MAX_DOCUMENT_TOKENS },
     allowBatchedHttpRequests: false,
     csrfPrevention: true,

@@ -33,6 +33,12 @@ function bodyParserProblem(error: unknown): { status: number; message: string } 
   if (typeof type === 'string' && (type.startsWith('encoding.') || type.startsWith('charset.') || type === 'request.aborted')) {
     return { status: 400, message: 'The request body could not be read' };
   }
+  // Other failures to read a body that body-parser marks as the client's (a gzip body that does not
+  // inflate, say) are the client's input too.
+  const status = (error as { status?: unknown; expose?: unknown } | null)?.status;
+  if ((error as { expose?: unknown } | null)?.expose === true && typeof status === 'number' && status >= 400 && status < 500) {
+    return { status: 400, message: 'The request body could not be read' };
+  }
   return null;
 }
 

@@ -25,6 +25,11 @@ export function toProviderEvent(event: Stripe.Event): ProviderEvent {
 }
 
 export function toCheckoutSession(session: Stripe.Checkout.Session): CheckoutSession {
+  // Webhook bodies are signed but still JSON from outside: an id that is not a string must never
+  // reach a database query (where an object would be read as an operator).
+  if (typeof session?.id !== 'string' || (session.client_reference_id !== null && typeof session.client_reference_id !== 'string')) {
+    throw new Error('Stripe sent a checkout session without a readable id');
+  }
   return {
     id: session.id,
     url: session.url,

@@ -29,6 +29,12 @@ export class StripeWebhooks implements ProviderWebhooks {
       // Signed correctly but not an event we can read: as useless as a bad signature, and as final.
       throw new WebhookSignatureError('The webhook body is not a Stripe event');
     }
-    return toProviderEvent(event);
+    try {
+      return toProviderEvent(event);
+    } catch {
+      // Signed, but not an event of a shape we can read (no session, a session id that is not a
+      // string, a status we do not know): refused, never guessed at, never a 500 retried for days.
+      throw new WebhookSignatureError('The webhook body is not a Stripe event this gateway can read');
+    }
   }
 }
