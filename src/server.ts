@@ -25,7 +25,7 @@ import type { GraphQLContext } from './resolvers/context';
 import { errorReportingPlugin, formatGraphQLError } from './resolvers/graphql-errors';
 import { attachSubscriptionServer } from './resolvers/subscription-server';
 import { MAX_DOCUMENT_TOKENS, queryLimitsRule } from './resolvers/query-limits';
-import { httpOperationRules } from './resolvers/operation-rules';
+import { httpOperationRules, refuseHttpSubscriptions } from './resolvers/operation-rules';
 import { rateLimit, type RateLimitStore, type RateLimits } from './rest/rate-limit';
 import helmet from 'helmet';
 import type { GatewayMetrics } from './telemetry/metrics';
@@ -140,6 +140,7 @@ export async function createGatewayServer(deps: GatewayServerDeps): Promise<Gate
     '/graphql',
     graphqlLimit,
     express.json({ limit: '256kb' }),
+    refuseHttpSubscriptions,
     expressMiddleware(apollo, {
       context: async ({ req, res }) => ({
         auth: (res.locals.auth = await deps.merchants.authenticate(bearerKey(req.headers.authorization))),

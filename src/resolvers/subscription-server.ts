@@ -38,7 +38,13 @@ export function attachSubscriptionServer(
         } catch (error) {
           return [withCode(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
         }
-        const errors = validate(schema, document, rules);
+        let errors;
+        try {
+          errors = validate(schema, document, rules);
+        } catch {
+          // graphql-js 16 throws inside SingleFieldSubscriptionsRule for some directives with variables.
+          return [new GraphQLError('This subscription cannot be validated; remove directives with variables', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })];
+        }
         if (errors.length) return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
         return { schema, document, variableValues: payload.variables, operationName: payload.operationName };
       },
