@@ -6,25 +6,15 @@
  * Screenshots of the hosted page and the shop's pages go to a fresh temp folder that is removed at
  * the end; set E2E_SCREENSHOT_DIR to keep them somewhere to look at.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startHarness, paymentInput, type Harness } from '../support/gateway-harness';
+import { launchChromium } from './browser-kit';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** Bounds for one browser step; the whole file normally takes a few seconds. */
 const STEP_MS = 10_000;
 jest.setTimeout(25_000);
@@ -99,19 +89,13 @@ let shots: string;
 const keepShots = Boolean(process.env.E2E_SCREENSHOT_DIR);
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} is missing: the browser test needs Debian's chromium package. ` +
-        '`npm test` installs it (scripts/test.sh, ensure_chromium); or run `apt-get install -y chromium`.',
-    );
-  }
   shots = keepShots ? process.env.E2E_SCREENSHOT_DIR! : mkdtempSync(join(tmpdir(), 'checkout-e2e-'));
   mkdirSync(shots, { recursive: true });
   shop = await startShop();
   h = await startHarness();
   // Playwright gives every launch a fresh, empty profile (user data dir) of its own, and each test
   // below a fresh context.
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 20_000 });
+  browser = await launchChromium();
 }, 40_000);
 
 afterAll(async () => {
