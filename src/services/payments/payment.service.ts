@@ -92,9 +92,7 @@ export class PaymentService {
 
   /** Like getPayment, but null where the payment is absent or another merchant's (GraphQL's `payment`). */
   async findPayment(merchantId: string, rawRef: unknown): Promise<PaymentView | null> {
-    const ref = validatePaymentRef(rawRef);
-    setPaymentRefOnActiveSpan(ref);
-    const payment = await this.orm.em.fork().findOne(Payment, { ref, merchantId });
+    const { payment } = await this.lookUpOwned(merchantId, rawRef);
     return payment ? this.view(payment) : null;
   }
 
@@ -198,12 +196,16 @@ export class PaymentService {
   }
 
   private async findOwned(merchantId: string, rawRef: unknown): Promise<Payment> {
-    const ref = validatePaymentRef(rawRef);
-    setPaymentRefOnActiveSpan(ref);
-    const payment = await this.orm.em.fork().findOne(Payment, { ref, merchantId });
-    // Another merchant's payment does not exist for this caller.
+    const { ref, payment } = await this.lookUpOwned(merchantId, rawRef);
     if (!payment) throw new PaymentNotFoundError(ref);
     return payment;
+  }
+
+  /** The caller's payment by ref: another merchant's payment does not exist for this caller. */
+  private async lookUpOwned(merchantId: string, rawRef: unknown): Promise<{ ref: string; payment: Payment | null }> {
+    const ref = validatePaymentRef(rawRef);
+    setPaymentRefOnActiveSpan(ref);
+    return { ref, payment: await this.orm.em.fork().findOne(Payment, { ref, merchantId }) };
   }
 
   private async view(payment: Payment): Promise<PaymentView> {
