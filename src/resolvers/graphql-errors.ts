@@ -5,7 +5,7 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { GatewayError } from '../domain/errors';
 import type { Logger } from '../logger';
 import type { GraphQLContext } from './context';
@@ -27,11 +27,18 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
   if (original instanceof GatewayError) {
     return { message: original.message, ...where, extensions: { code: original.code, ...original.publicDetails } };
   }
-  const code = formatted.extensions?.code;
-  if (typeof code === 'string' && REQUEST_ERROR_CODES.has(code)) {
-    return { message: formatted.message, ...where, extensions: { code } };
-  }
+  if (isRequestError(formatted)) return { message: formatted.message, ...where, extensions: { code: formatted.extensions!.code } };
   return { message: 'Internal server error', ...where, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+/** Whether an error is expected: one of ours, or one of Apollo's codes for a bad request. */
+function isExpected(error: GraphQLError): boolean {
+  return unwrapResolverError(error) instanceof GatewayError || isRequestError(error);
+}
+
+function isRequestError(error: { extensions?: Record<string, unknown> }): boolean {
+  const code = error.extensions?.code;
+  return typeof code === 'string' && REQUEST_ERROR_CODES.has(code);
 }
 
 /** Logs unexpected errors with the request id, and puts that id on every error so callers can quote it. */
@@ -44,11 +51,8 @@ export function errorReportingPlugin(logger: Logger): ApolloServerPlugin<GraphQL
         },
         async didEncounterErrors({ errors, operationName }) {
           for (const error of errors) {
-            const original = unwrapResolverError(error);
-            if (original instanceof GatewayError) continue;
-            const code = error.extensions?.code;
-            if (typeof code === 'string' && REQUEST_ERROR_CODES.has(code)) continue;
-            logger.error({ err: original, requestId: contextValue.requestId, operationName }, 'unexpected error in a GraphQL operation');
+            if (isExpected(error)) continue;
+            logger.error({ err: unwrapResolverError(error), requestId: contextValue.requestId, operationName }, 'unexpected error in a GraphQL operation');
           }
         },
         async willSendResponse({ response }) {

@@ -48,9 +48,8 @@ export function attachSubscriptionServer(
         if (errors.length) return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
         return { schema, document, variableValues: payload.variables, operationName: payload.operationName };
       },
-      onError: (_ctx, _id, _payload, errors) => errors.map((error) => formatGraphQLError(error.toJSON(), error)),
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map((error) => formatGraphQLError(error.toJSON(), error)) } : result,
+      onError: (_ctx, _id, _payload, errors) => formatAll(errors),
+      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: formatAll(result.errors) } : result),
       context: (ctx): GraphQLContext => ({
         auth: ctx.extra.auth ?? null,
         requestId: randomUUID(),
@@ -67,3 +66,5 @@ export function attachSubscriptionServer(
 function withCode(error: GraphQLError, code: string): GraphQLError {
   return new GraphQLError(error.message, { nodes: error.nodes, extensions: { code } });
 }
+
+const formatAll = (errors: readonly GraphQLError[]) => errors.map((error) => formatGraphQLError(error.toJSON(), error));
