@@ -4,6 +4,7 @@
  *
  *   npm run bench                     the full run (a few minutes)
  *   npm run bench -- --smoke          a few seconds, everything once, small (CI runs it)
+ *   npm run bench -- --quick          one concurrency level (16), about a minute: a fix's before and after
  *   npm run bench -- --out DIR        write the results elsewhere
  *   npm run bench -- --only create,read  only these scenarios (create, read, webhook, subscriptions)
  *   npm run bench -- --profile        also write V8 CPU profiles of the gateway (--cpu-prof) to DIR/profiles
@@ -31,7 +32,8 @@ import { formatTable } from './lib/report';
 const SCENARIOS = ['create', 'read', 'webhook', 'subscriptions'] as const;
 
 interface Options {
-  smoke: boolean;
+  /** smoke: seconds, proves every part works (CI); quick: one level, for a fix's before and after; full: the published run. */
+  size: 'smoke' | 'quick' | 'full';
   /** Scenarios to run (--only create,read): all by default; a partial run judges only what it ran. */
   only: Set<(typeof SCENARIOS)[number]>;
   out: string;
@@ -40,11 +42,12 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { smoke: false, only: new Set(SCENARIOS), out: join(ROOT, 'bench/results'), profile: false, subscribers: 10_000 };
+  const options: Options = { size: 'full', only: new Set(SCENARIOS), out: join(ROOT, 'bench/results'), profile: false, subscribers: 10_000 };
   let subscribersGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--smoke') options.smoke = true;
+    if (arg === '--smoke') options.size = 'smoke';
+    else if (arg === '--quick') options.size = 'quick';
     else if (arg === '--profile') options.profile = true;
     else if (arg === '--only') {
       const wanted = argv[++i]?.split(',') ?? [];
@@ -59,15 +62,17 @@ function parseArgs(argv: string[]): Options {
       if (!Number.isInteger(options.subscribers) || options.subscribers < 1) throw new Error('--subscribers takes a positive integer');
     } else throw new Error(`unknown argument ${arg} (see the top of bench/run.ts)`);
   }
-  if (options.smoke && !subscribersGiven) options.subscribers = 100;
+  if (!subscribersGiven) options.subscribers = { smoke: 100, quick: 2000, full: 10_000 }[options.size];
   return options;
 }
 
 /** How long and how hard: the full run, or the smoke run that only proves every part still works. */
 function plan(options: Options) {
-  return options.smoke
-    ? { levels: [8], rounds: 1, seconds: 1, warmupSeconds: 0.5, webhookEvents: 200, pacedSeconds: 1, completions: 50 }
-    : { levels: [1, 16, 64], rounds: 2, seconds: 5, warmupSeconds: 2, webhookEvents: 2000, pacedSeconds: 10, completions: 1000 };
+  return {
+    smoke: { levels: [8], rounds: 1, seconds: 1, warmupSeconds: 0.5, webhookEvents: 200, pacedSeconds: 1, completions: 50 },
+    quick: { levels: [16], rounds: 2, seconds: 3, warmupSeconds: 2, webhookEvents: 1000, pacedSeconds: 5, completions: 500 },
+    full: { levels: [1, 16, 64], rounds: 2, seconds: 5, warmupSeconds: 2, webhookEvents: 2000, pacedSeconds: 10, completions: 1000 },
+  }[options.size];
 }
 
 const MYSQL_URL = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
@@ -159,7 +164,7 @@ async function main(): Promise<void> {
     const date = new Date().toISOString().slice(0, 10);
     const report = {
       date: new Date().toISOString(),
-      mode: options.smoke ? 'smoke' : 'full',
+      mode: options.size,
       machine: machine(mariadbVersion, Boolean(redisUrl)),
       plan: shape,
       workload: {
@@ -174,7 +179,7 @@ async function main(): Promise<void> {
       targets: TARGETS,
       judged,
     };
-    const stem = options.smoke ? `${date}-smoke` : date;
+    const stem = options.size === 'full' ? date : `${date}-${options.size}`;
     writeFileSync(join(options.out, `${stem}.json`), `${JSON.stringify(report, null, 2)}\n`);
     const points: ChartPoint[] = Object.entries(results).flatMap(([scenario, runs]) =>
       runs.map((run) => ({ scenario, target: run.target, concurrency: run.connections, throughput: run.throughput, p99: run.p99 })),
