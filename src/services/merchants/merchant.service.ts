@@ -32,10 +32,28 @@ export function hashKey(key: string): string {
 /** Keys longer than this are not ours; refusing them early bounds the hashing work an attacker can ask for. */
 const MAX_KEY_LENGTH = 200;
 
+/**
+ * How long a looked-up key is trusted without asking the database again. Every request carries a key,
+ * so this saves one query per request; it is also how late another process's rotation reaches this one
+ * (a key rotated here, by this service, is dropped at once).
+ */
+export const KEY_CACHE_TTL_MS = 10_000;
+/** Live keys remembered at most; unknown keys are never remembered, so guessing cannot fill it. */
+const KEY_CACHE_MAX_ENTRIES = 10_000;
+
+interface CachedKey {
+  auth: MerchantAuth;
+  /** The earlier of the cache's TTL and the key's own end (a previous key's overlap). */
+  trustedUntil: number;
+}
+
 export class MerchantService {
+  /** Live keys by hash (see KEY_CACHE_TTL_MS). */
+  private readonly keyCache = new Map<string, CachedKey>();
+
   constructor(
     private readonly orm: Orm,
-    private readonly options: { keyRotationOverlapHours: number },
+    private readonly options: { keyRotationOverlapHours: number; keyCacheTtlMs?: number },
   ) {}
 
   async createMerchant(name: string): Promise<IssuedMerchant> {
@@ -69,6 +87,7 @@ export class MerchantService {
     merchant.previousSecretKeyExpiresAt = previousKeyValidUntil;
     merchant.secretKeyHash = hashKey(secretKey);
     await em.flush();
+    this.forgetKeysOf(merchantId); // a key this rotation ended stops now, not when its cache entry ages out
     return { id: merchant.id, secretKey, previousKeyValidUntil };
   }
 
@@ -76,10 +95,24 @@ export class MerchantService {
   async authenticate(key: string | undefined | null): Promise<MerchantAuth | null> {
     if (!key || key.length > MAX_KEY_LENGTH) return null;
     const hash = hashKey(key);
+    const now = Date.now();
+    const cached = this.keyCache.get(hash);
+    if (cached && cached.trustedUntil > now) return cached.auth;
+    this.keyCache.delete(hash);
+
+    const found = await this.lookUpKey(key, hash);
+    if (found) {
+      if (this.keyCache.size >= KEY_CACHE_MAX_ENTRIES) this.keyCache.delete(this.keyCache.keys().next().value!); // the oldest
+      this.keyCache.set(hash, { auth: found.auth, trustedUntil: Math.min(now + (this.options.keyCacheTtlMs ?? KEY_CACHE_TTL_MS), found.validUntil) });
+    }
+    return found?.auth ?? null;
+  }
+
+  private async lookUpKey(key: string, hash: string): Promise<{ auth: MerchantAuth; validUntil: number } | null> {
     const em = this.orm.em.fork();
     if (key.startsWith('pk_')) {
       const merchant = await em.findOne(Merchant, { publishableKeyHash: hash });
-      return merchant ? { merchantId: merchant.id, scope: 'PUBLISHABLE' } : null;
+      return merchant ? { auth: { merchantId: merchant.id, scope: 'PUBLISHABLE' }, validUntil: Infinity } : null;
     }
     const merchant = await em.findOne(Merchant, {
       $or: [
@@ -87,7 +120,13 @@ export class MerchantService {
         { previousSecretKeyHash: hash, previousSecretKeyExpiresAt: { $gt: new Date() } },
       ],
     });
-    return merchant ? { merchantId: merchant.id, scope: 'SECRET' } : null;
+    if (!merchant) return null;
+    const validUntil = merchant.secretKeyHash === hash ? Infinity : merchant.previousSecretKeyExpiresAt!.getTime();
+    return { auth: { merchantId: merchant.id, scope: 'SECRET' }, validUntil };
+  }
+
+  private forgetKeysOf(merchantId: string): void {
+    for (const [hash, cached] of this.keyCache) if (cached.auth.merchantId === merchantId) this.keyCache.delete(hash);
   }
 
   async countMerchants(): Promise<number> {
