@@ -8,15 +8,27 @@ import type Redis from 'ioredis';
 import { RateLimitedError } from '../domain/errors';
 import { bearerKey, hashKey } from '../services/merchants/merchant.service';
 
+export interface WindowCount {
+  count: number;
+  resetInMs: number;
+}
+
 export interface RateLimitStore {
-  /** Counts one hit of `bucket` in the current window; answers the count and the window's remaining time. */
-  hit(bucket: string, windowMs: number): Promise<{ count: number; resetInMs: number }>;
+  /**
+   * Counts one hit of each bucket in its current window, all in one round trip; answers, in the
+   * buckets' order, each count and the time left in its window.
+   */
+  hit(buckets: string[], windowMs: number): Promise<WindowCount[]>;
 }
 
 export class InProcessRateLimitStore implements RateLimitStore {
   private readonly windows = new Map<string, { count: number; endsAt: number }>();
 
-  async hit(bucket: string, windowMs: number) {
+  async hit(buckets: string[], windowMs: number): Promise<WindowCount[]> {
+    return buckets.map((bucket) => this.hitOne(bucket, windowMs));
+  }
+
+  private hitOne(bucket: string, windowMs: number): WindowCount {
     const now = Date.now();
     let window = this.windows.get(bucket);
     if (!window || window.endsAt <= now) {
@@ -36,12 +48,17 @@ export class InProcessRateLimitStore implements RateLimitStore {
 export class RedisRateLimitStore implements RateLimitStore {
   constructor(private readonly redis: Redis) {}
 
-  async hit(bucket: string, windowMs: number) {
-    const key = `gateway:rate:${bucket}`;
-    const results = await this.redis.multi().incr(key).pexpire(key, windowMs, 'NX').pttl(key).exec();
-    const count = Number(results?.[0]?.[1] ?? 0);
-    const ttl = Number(results?.[2]?.[1] ?? windowMs);
-    return { count, resetInMs: ttl > 0 ? ttl : windowMs };
+  async hit(buckets: string[], windowMs: number): Promise<WindowCount[]> {
+    const transaction = this.redis.multi();
+    for (const bucket of buckets) {
+      const key = `gateway:rate:${bucket}`;
+      transaction.incr(key).pexpire(key, windowMs, 'NX').pttl(key);
+    }
+    const results = (await transaction.exec()) ?? [];
+    return buckets.map((_, i) => {
+      const ttl = Number(results[3 * i + 2]?.[1] ?? windowMs);
+      return { count: Number(results[3 * i]?.[1] ?? 0), resetInMs: ttl > 0 ? ttl : windowMs };
+    });
   }
 }
 
@@ -59,16 +76,15 @@ const WINDOW_MS = 60_000;
 export function rateLimit(store: RateLimitStore, limits: RateLimits, render: (res: Response, error: RateLimitedError) => void): RequestHandler {
   return async (req, res, next) => {
     const key = bearerKey(req.headers.authorization);
-    const checks: [string, number][] = [[`ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`, limits.perIpPerMinute]];
-    if (key) checks.push([`key:${hashKey(key)}`, limits.perKeyPerMinute]);
-    for (const [bucket, limit] of checks) {
-      const { count, resetInMs } = await store.hit(bucket, WINDOW_MS);
-      if (count > limit) {
-        const error = new RateLimitedError(Math.max(1, Math.ceil(resetInMs / 1000)));
-        res.setHeader('Retry-After', String(error.retryAfterSeconds));
-        render(res, error);
-        return;
-      }
+    const checks = [{ bucket: `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`, limit: limits.perIpPerMinute }];
+    if (key) checks.push({ bucket: `key:${hashKey(key)}`, limit: limits.perKeyPerMinute });
+    const windows = await store.hit(checks.map((check) => check.bucket), WINDOW_MS);
+    const exceeded = windows.find((window, i) => window.count > checks[i].limit);
+    if (exceeded) {
+      const error = new RateLimitedError(Math.max(1, Math.ceil(exceeded.resetInMs / 1000)));
+      res.setHeader('Retry-After', String(error.retryAfterSeconds));
+      render(res, error);
+      return;
     }
     next();
   };
