@@ -3,6 +3,9 @@
  * reconciler). Each write is guarded by the version and status it was decided on, so racing paths
  * (a webhook and the customer's return, say) produce exactly one transition, one history entry and
  * one notification; the loser re-reads and finds the payment already there.
+ *
+ * The first decision is made on the payment as the caller just read it: the guard makes a stale copy
+ * harmless (its write matches no row), and the common case is spared a second read of the same row.
  */
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Orm } from '../../orm';
@@ -11,7 +14,7 @@ import { PaymentEvent } from '../../entities/payment-event.entity';
 import { canTransition, type PaymentEventSource, type PaymentStatus } from '../../domain/payment-status';
 import type { PaymentPubSub } from '../../pubsub/payment-pubsub';
 import type { Logger } from '../../logger';
-import { toPaymentView } from './payment-view';
+import { loadPaymentView, type PaymentView } from './payment-view';
 import type { GatewayMetrics } from '../../telemetry/metrics';
 
 export interface TransitionRequest {
@@ -25,8 +28,8 @@ export interface TransitionRequest {
 }
 
 export type TransitionOutcome =
-  /** The status changed; one event recorded and one update published. */
-  | { kind: 'applied'; payment: Payment }
+  /** The status changed; one event recorded and one update published: `view` (null if that failed). */
+  | { kind: 'applied'; payment: Payment; view: PaymentView | null }
   /** The payment already had the asked-for status (another path got there first): nothing added. */
   | { kind: 'already'; payment: Payment }
   /** The status table forbids the change; a provider event asking for it is recorded as not applied. */
@@ -45,10 +48,17 @@ export class PaymentTransitions {
     private readonly logger: Logger,
   ) {}
 
-  async transition(paymentId: number, request: TransitionRequest): Promise<TransitionOutcome> {
+  async transition(current: Payment, request: TransitionRequest): Promise<TransitionOutcome> {
+    let payment = current;
+    let fresh = false; // read by this call, rather than the caller's copy
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const em = this.orm.em.fork();
-      const payment = await em.findOneOrFail(Payment, paymentId, { refresh: true });
+      // Only a write may be tried on the caller's copy; "already there" and "not allowed" are decided on a fresh read.
+      const wouldWrite = payment.status !== request.to && canTransition(payment.status, request.to);
+      if (!wouldWrite && !fresh) {
+        payment = await em.findOneOrFail(Payment, current.id, { refresh: true });
+        fresh = true;
+      }
       if (payment.status === request.to) return { kind: 'already', payment };
       if (!canTransition(payment.status, request.to)) {
         if (!request.providerEventId) return { kind: 'refused', payment };
@@ -80,13 +90,14 @@ export class PaymentTransitions {
           { ref: payment.ref, from, to: request.to, source: request.source, providerEventId: request.providerEventId ?? undefined },
           'payment status changed',
         );
-        Object.assign(payment, changes);
-        await this.publish(payment);
-        return { kind: 'applied', payment };
+        const changed = Object.assign(payment, changes);
+        return { kind: 'applied', payment: changed, view: await this.publish(changed) };
       }
       this.logger.debug({ ref: payment.ref, attempt }, 'status write lost a race; deciding again');
+      payment = await em.findOneOrFail(Payment, current.id, { refresh: true });
+      fresh = true;
     }
-    throw new Error(`Payment ${paymentId} kept changing under ${MAX_ATTEMPTS} attempts to write its status`);
+    throw new Error(`Payment ${current.id} kept changing under ${MAX_ATTEMPTS} attempts to write its status`);
   }
 
   /**
@@ -103,13 +114,18 @@ export class PaymentTransitions {
     }
   }
 
-  /** Tells subscribers after commit. A failed publish is logged, never undoes the committed change. */
-  async publish(payment: Payment): Promise<void> {
+  /**
+   * Tells subscribers after commit, and returns what it told them (the caller answers with the same).
+   * A failed publish is logged, never undoes the committed change.
+   */
+  private async publish(payment: Payment): Promise<PaymentView | null> {
     try {
-      const events = await this.orm.em.fork().find(PaymentEvent, { paymentId: payment.id }, { orderBy: { id: 'asc' } });
-      await this.pubsub.publish({ merchantId: payment.merchantId, payment: toPaymentView(payment, events) });
+      const view = await loadPaymentView(this.orm, payment);
+      await this.pubsub.publish({ merchantId: payment.merchantId, payment: view });
+      return view;
     } catch (error) {
       this.logger.error({ err: error, ref: payment.ref }, 'publishing a payment update failed');
+      return null;
     }
   }
 

@@ -3,7 +3,8 @@
  * Entities stay storage; this is the one place that maps them to what callers see.
  */
 import type { Payment, StoredLineItem } from '../../entities/payment.entity';
-import type { PaymentEvent } from '../../entities/payment-event.entity';
+import { PaymentEvent } from '../../entities/payment-event.entity';
+import type { Orm } from '../../orm';
 import type { PaymentEventSource, PaymentStatus } from '../../domain/payment-status';
 
 export interface PaymentEventView {
@@ -69,4 +70,10 @@ export function toPaymentView(payment: Payment, events: PaymentEvent[]): Payment
         note: event.note,
       })),
   };
+}
+
+/** The payment as callers see it, its history read from the database. */
+export async function loadPaymentView(orm: Orm, payment: Payment): Promise<PaymentView> {
+  const events = await orm.em.fork().find(PaymentEvent, { paymentId: payment.id }, { orderBy: { id: 'asc' } });
+  return toPaymentView(payment, events);
 }

@@ -29,7 +29,7 @@ import {
 } from '../validation';
 import type { ProviderSyncService } from './provider-sync.service';
 import type { IdempotencyService } from './idempotency.service';
-import { toPaymentView, type PaymentView } from './payment-view';
+import { loadPaymentView, toPaymentView, type PaymentView } from './payment-view';
 import { decodeCursor, encodeCursor } from './payment-cursor';
 import { setPaymentRefOnActiveSpan } from '../../telemetry/spans';
 
@@ -65,7 +65,7 @@ export class PaymentService {
       create: async (ref) => {
         setPaymentRefOnActiveSpan(ref);
         const payment = await this.saveProcessingPayment(merchantId, input, ref);
-        return this.view(await this.sync.openCheckoutSession(payment, PaymentEventSource.API));
+        return this.sync.openCheckoutSession(payment, PaymentEventSource.API);
       },
       resume: (ref) => {
         setPaymentRefOnActiveSpan(ref);
@@ -83,7 +83,7 @@ export class PaymentService {
     const payment = await this.orm.em.fork().findOne(Payment, { ref, merchantId });
     if (!payment) return null;
     if (payment.status !== PaymentStatus.PROCESSING) return this.view(payment);
-    return this.view(await this.sync.openCheckoutSession(payment, PaymentEventSource.API));
+    return this.sync.openCheckoutSession(payment, PaymentEventSource.API);
   }
 
   async getPayment(merchantId: string, rawRef: unknown): Promise<PaymentView> {
@@ -208,8 +208,7 @@ export class PaymentService {
     return { ref, payment: await this.orm.em.fork().findOne(Payment, { ref, merchantId }) };
   }
 
-  private async view(payment: Payment): Promise<PaymentView> {
-    const events = await this.orm.em.fork().find(PaymentEvent, { paymentId: payment.id }, { orderBy: { id: 'asc' } });
-    return toPaymentView(payment, events);
+  private view(payment: Payment): Promise<PaymentView> {
+    return loadPaymentView(this.orm, payment);
   }
 }

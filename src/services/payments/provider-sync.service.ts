@@ -16,7 +16,8 @@ import type { CheckoutSession, PaymentProvider, ProviderEvent } from '../../doma
 import { validatePaymentRef } from '../validation';
 import { setPaymentRefOnActiveSpan } from '../../telemetry/spans';
 import type { Logger } from '../../logger';
-import type { PaymentTransitions } from './payment-transitions';
+import type { PaymentTransitions, TransitionOutcome } from './payment-transitions';
+import { loadPaymentView, type PaymentView } from './payment-view';
 
 /** What became of one provider event; logged, and answered to the provider for its dashboard. */
 export type EventHandling = 'applied' | 'already' | 'recorded_not_applied' | 'duplicate' | 'unknown_payment' | 'unhandled_type';
@@ -40,9 +41,10 @@ export class ProviderSyncService {
    * Creates the payment's checkout session (outside any transaction) and makes the payment PENDING.
    * The idempotency key is derived from the payment, so every caller (the request, a retry with the
    * same Idempotency-Key, the reconciler) reaches the same one session. A refusal fails the payment;
-   * an outage leaves it PROCESSING. Errors thrown carry the payment's ref.
+   * an outage leaves it PROCESSING. Errors thrown carry the payment's ref. Returns the payment as
+   * callers see it.
    */
-  async openCheckoutSession(payment: Payment, source: PaymentEventSource): Promise<Payment> {
+  async openCheckoutSession(payment: Payment, source: PaymentEventSource): Promise<PaymentView> {
     let session: CheckoutSession;
     try {
       session = await this.provider.createCheckoutSession({
@@ -61,7 +63,7 @@ export class ProviderSyncService {
       const log = this.logger.child({ ref: payment.ref });
       if (error instanceof ProviderError) {
         log.warn({ reason: error.message }, 'provider refused the checkout session; payment FAILED');
-        await this.transitions.transition(payment.id, { to: PaymentStatus.FAILED, source, note: error.message });
+        await this.transitions.transition(payment, { to: PaymentStatus.FAILED, source, note: error.message });
         throw error.withRef(payment.ref);
       }
       if (error instanceof ProviderUnavailableError) {
@@ -70,7 +72,9 @@ export class ProviderSyncService {
       }
       throw error;
     }
-    return this.adoptSession(payment, session, source);
+    const adopted = await this.adoptSession(payment, session, source);
+    // The view published with the change is the answer too: no second read of the history.
+    return adopted.kind === 'applied' && adopted.view ? adopted.view : loadPaymentView(this.orm, adopted.payment);
   }
 
   /** One provider event (from a webhook, or fetched back by the reconciler) → at most one transition. */
@@ -87,7 +91,7 @@ export class ProviderSyncService {
     }
     setPaymentRefOnActiveSpan(payment.ref);
     // The session exists, so a payment whose creation was interrupted can take it now.
-    if (payment.status === PaymentStatus.PROCESSING) payment = await this.adoptSession(payment, event.session, source);
+    if (payment.status === PaymentStatus.PROCESSING) payment = (await this.adoptSession(payment, event.session, source)).payment;
 
     const provenance = { source, providerEventId: event.id, providerEventType: event.type };
     const target = statusForEventOutcome(event.outcome);
@@ -99,7 +103,7 @@ export class ProviderSyncService {
       });
       return { handling: recorded ? 'recorded_not_applied' : 'duplicate', ref: payment.ref };
     }
-    const outcome = await this.transitions.transition(payment.id, { ...provenance, to: target });
+    const outcome = await this.transitions.transition(payment, { ...provenance, to: target });
     log.info({ ref: payment.ref, outcome: outcome.kind, status: outcome.payment.status }, 'provider event handled');
     const handling: Record<typeof outcome.kind, EventHandling> = {
       applied: 'applied',
@@ -138,20 +142,19 @@ export class ProviderSyncService {
 
   /** Brings a payment to what its checkout session says. */
   async applySessionState(payment: Payment, session: CheckoutSession, source: PaymentEventSource): Promise<Payment> {
-    if (payment.status === PaymentStatus.PROCESSING) payment = await this.adoptSession(payment, session, source);
+    if (payment.status === PaymentStatus.PROCESSING) payment = (await this.adoptSession(payment, session, source)).payment;
     const target = statusForSessionState(session.state);
     if (target === null || target === payment.status) return payment;
-    return (await this.transitions.transition(payment.id, { to: target, source })).payment;
+    return (await this.transitions.transition(payment, { to: target, source })).payment;
   }
 
   /** PROCESSING → PENDING with the session's id and URL: the one place a payment gets its session. */
-  async adoptSession(payment: Payment, session: CheckoutSession, source: PaymentEventSource): Promise<Payment> {
-    const outcome = await this.transitions.transition(payment.id, {
+  private adoptSession(payment: Payment, session: CheckoutSession, source: PaymentEventSource): Promise<TransitionOutcome> {
+    return this.transitions.transition(payment, {
       to: PaymentStatus.PENDING,
       source,
       set: { checkoutUrl: session.url, providerSessionId: session.id },
     });
-    return outcome.payment;
   }
 
   private async findBySession(session: CheckoutSession): Promise<Payment | null> {
