@@ -1,11 +1,13 @@
 /** The GraphQL door for payments: arguments in, service call, PaymentView out. Nothing decided here. */
-import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, ID, Info, Mutation, Query, Resolver } from 'type-graphql';
 import { PaymentConnectionType, PaymentType, SECRET } from '../schema/payment.type';
 import { CreatePaymentInput } from '../schema/create-payment.input';
 import { PaymentsArgs } from '../schema/payments.args';
 import { PaymentService, type PaymentPage } from '../services/payments/payment.service';
 import type { PaymentView } from '../services/payments/payment-view';
 import { callerOf, type GraphQLContext } from './context';
+import { selectsField } from './selection';
 
 @Resolver(() => PaymentType)
 export class PaymentResolver {
@@ -13,8 +15,10 @@ export class PaymentResolver {
 
   @Authorized()
   @Query(() => PaymentType, { nullable: true, description: "null when absent or not the caller's" })
-  async payment(@Arg('ref', () => ID) ref: string, @Ctx() context: GraphQLContext): Promise<PaymentView | null> {
-    return annotated(context, await this.paymentService.findPayment(callerOf(context).merchantId, ref));
+  async payment(@Arg('ref', () => ID) ref: string, @Ctx() context: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<PaymentView | null> {
+    // A status poll asks no history: reading it would be a second query for nothing.
+    const history = selectsField(info, 'events');
+    return annotated(context, await this.paymentService.findPayment(callerOf(context).merchantId, ref, { history }));
   }
 
   @Authorized(SECRET)

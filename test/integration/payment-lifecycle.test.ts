@@ -98,6 +98,25 @@ describe('reading payments', () => {
     expect(viaGraphQL).toEqual(created);
   });
 
+  it('reads the history when a query asks for it, directly or through fragments, and only then', async () => {
+    const created = (await h.graphql(CREATE, { input: paymentInput() })).data.createPayment;
+    const history = [
+      { from: null, to: 'PROCESSING' },
+      { from: 'PROCESSING', to: 'PENDING' },
+    ];
+    const queries = [
+      'query ($ref: ID!) { payment(ref: $ref) { status events { from to } } }',
+      'query ($ref: ID!) { payment(ref: $ref) { status ...History } } fragment History on Payment { events { from to } }',
+      'query ($ref: ID!) { payment(ref: $ref) { status ... on Payment { events { from to } } } }',
+    ];
+    for (const query of queries) {
+      const { data, errors } = await h.graphql(query, { ref: created.ref });
+      expect(errors).toBeUndefined();
+      expect(data.payment).toEqual({ status: 'PENDING', events: history });
+    }
+    expect((await h.graphql('query ($ref: ID!) { payment(ref: $ref) { status } }', { ref: created.ref })).data.payment).toEqual({ status: 'PENDING' });
+  });
+
   it('answers null over GraphQL and 404 over REST for an unknown ref', async () => {
     const unknown = 'pay_000000000000000000000000';
     expect((await h.graphql(READ, { ref: unknown })).data.payment).toBeNull();

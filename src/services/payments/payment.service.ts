@@ -90,10 +90,14 @@ export class PaymentService {
     return this.view(await this.findOwned(merchantId, rawRef));
   }
 
-  /** Like getPayment, but null where the payment is absent or another merchant's (GraphQL's `payment`). */
-  async findPayment(merchantId: string, rawRef: unknown): Promise<PaymentView | null> {
+  /**
+   * Like getPayment, but null where the payment is absent or another merchant's (GraphQL's `payment`).
+   * `history: false` leaves `events` empty, for a caller that will not show them.
+   */
+  async findPayment(merchantId: string, rawRef: unknown, { history = true } = {}): Promise<PaymentView | null> {
     const { payment } = await this.lookUpOwned(merchantId, rawRef);
-    return payment ? this.view(payment) : null;
+    if (!payment) return null;
+    return history ? this.view(payment) : toPaymentView(payment, []);
   }
 
   async listPayments(merchantId: string, filter: PaymentFilter): Promise<PaymentPage> {
