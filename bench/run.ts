@@ -23,7 +23,7 @@ import mysql from 'mysql2/promise';
 import Redis from 'ioredis';
 import Stripe from 'stripe';
 import { startChild, ROOT, type BenchChild } from './lib/processes';
-import { alternate, load, type LoadResult, type LoadTarget } from './lib/load';
+import { alternate, load, paced, type LoadResult, type LoadTarget } from './lib/load';
 import { renderChart, type ChartPoint } from './lib/chart';
 import { seedPendingPayments, completedEventTemplate, completionEventBody, signatureFor, type SeededPayment } from './lib/fixtures';
 import { FLOOR, SUBJECT, TARGETS, judge, type Judged } from './lib/targets';
@@ -151,7 +151,7 @@ async function main(): Promise<void> {
     };
     if (options.only.has('create')) await createPayment(bench);
     if (options.only.has('read')) await paymentRead(bench);
-    const paced = options.only.has('webhook') ? await webhookIngest(bench) : null;
+    const webhookAtPace = options.only.has('webhook') ? await webhookIngest(bench) : null;
     let subscription: SubscriptionFigures | null = null;
     if (options.only.has('subscriptions')) {
       say(`subscriptions: opening ${options.subscribers} graphql-ws subscribers`);
@@ -160,7 +160,7 @@ async function main(): Promise<void> {
     const results = bench.results;
 
     // ── report ───────────────────────────────────────────────────────────────────────────
-    const judged: Judged[] = judge(results, paced, subscription);
+    const judged: Judged[] = judge(results, webhookAtPace, subscription);
     const date = new Date().toISOString().slice(0, 10);
     const report = {
       date: new Date().toISOString(),
@@ -174,7 +174,7 @@ async function main(): Promise<void> {
         subscriptions: 'one graphql-ws connection per payment, publishable key, paymentUpdated(ref); completions paced at 200/s',
       },
       results,
-      webhookPaced: paced,
+      webhookPaced: webhookAtPace,
       subscriptions: subscription,
       targets: TARGETS,
       judged,
@@ -185,10 +185,10 @@ async function main(): Promise<void> {
       runs.map((run) => ({ scenario, target: run.target, concurrency: run.connections, throughput: run.throughput, p99: run.p99 })),
     );
     writeFileSync(join(options.out, `${stem}.svg`), await renderChart(points, `Gateway vs floor, ${date} (${report.machine.cpu})`));
-    process.stdout.write(formatTable(results, paced, subscription, judged, report.machine));
+    process.stdout.write(formatTable(results, webhookAtPace, subscription, judged, report.machine));
     process.stdout.write(`\nwritten: ${join(options.out, `${stem}.json`)} and .svg\n`);
 
-    const failures = Object.values(results).flat().reduce((n, run) => n + run.failures, 0) + (paced?.failures ?? 0) + (subscription?.errors ?? 0);
+    const failures = Object.values(results).flat().reduce((n, run) => n + run.failures, 0) + (webhookAtPace?.failures ?? 0) + (subscription?.errors ?? 0);
     if (failures > 0) throw new Error(`${failures} requests failed during the bench: the figures are not trustworthy (see ${logDir})`);
     if (subscription && subscription.arrived < subscription.completions) {
       throw new Error(`only ${subscription.arrived} of ${subscription.completions} subscribers heard their completion (first error: ${subscription.firstError})`);
@@ -347,7 +347,7 @@ async function webhookIngest(bench: Bench): Promise<LoadResult> {
   say('webhook ingest paced at 200 events/s');
   const pacedEvents = 200 * shape.pacedSeconds;
   await prepareEvents(pacedEvents)(gatewayWebhook);
-  const paced = await load(gatewayWebhook, { connections: 16, amount: pacedEvents, overallRate: 200 });
+  const atPace = await paced(gatewayWebhook, { connections: 32, amount: pacedEvents, ratePerSecond: 200 });
   // Every event sent must really have made its payment SUCCEEDED, on both sides.
   const webhookCheck = {
     gateway: { sent: eventsSent.get(gatewayWebhook)!, succeeded: await countSucceeded(db, merchant.id) },
@@ -357,7 +357,7 @@ async function webhookIngest(bench: Bench): Promise<LoadResult> {
     throw new Error(`webhook events and SUCCEEDED payments differ: ${JSON.stringify(webhookCheck)}`);
   }
 
-  return paced;
+  return atPace;
 }
 
 export interface SubscriptionFigures {
@@ -399,21 +399,26 @@ async function subscriptionScenario(context: Bench & { gateway: BenchChild; subs
     const memoryWith = await gateway.request({ type: 'memory' });
     say(`subscriptions: ${opened} open in ${openSeconds.toFixed(1)} s; completing ${completions} payments at 200/s`);
 
-    // Completions paced at 200/s, as Stripe would send them; each is timed from the moment it is sent.
+    // Completions paced at 200/s, as Stripe would send them, through the same load generator as the
+    // webhook scenario; each is timed from the moment its request is built.
     const sentAt = new Map<string, number>();
-    const deliveries: Promise<unknown>[] = [];
     const chosen = payments.slice(0, completions);
-    const pacingFrom = Date.now();
-    for (let i = 0; i < chosen.length; i++) {
-      const due = pacingFrom + i * 5;
-      const wait = due - Date.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      const body = completionEventBody(template, chosen[i]);
-      const headers = { 'content-type': 'application/json', 'stripe-signature': signatureFor(body, WEBHOOK_SECRET) };
-      sentAt.set(chosen[i].ref, Date.now());
-      deliveries.push(fetch(`${gatewayUrl}/api/v1/webhooks/stripe`, { method: 'POST', headers, body }).then((answer) => answer.text()));
-    }
-    await Promise.all(deliveries);
+    let next = 0;
+    const delivery = await paced(
+      {
+        name: 'completions',
+        url: `${gatewayUrl}/api/v1/webhooks/stripe`,
+        serverCpuMicros: context.gatewayCpu,
+        body: () => {
+          const payment = chosen[next++ % chosen.length];
+          sentAt.set(payment.ref, Date.now());
+          return completionEventBody(template, payment);
+        },
+        headersFor: (body) => ({ 'stripe-signature': signatureFor(body, WEBHOOK_SECRET) }),
+        accept: (status, body) => status === 200 && body.includes('"handling":"applied"'),
+      },
+      { connections: 32, amount: completions, ratePerSecond: 200 },
+    );
     let arrivals: { arrivedAt: Record<string, number>; errors: number; firstError: string | null } = { arrivedAt: {}, errors: 0, firstError: null };
     await waitFor(async () => {
       arrivals = await swarm.request({ type: 'arrivals' });
@@ -423,6 +428,7 @@ async function subscriptionScenario(context: Bench & { gateway: BenchChild; subs
       .map((payment) => arrivals.arrivedAt[payment.ref] - sentAt.get(payment.ref)!)
       .filter((delay) => Number.isFinite(delay))
       .sort((a, b) => a - b);
+    say(`subscriptions: webhook answered p50 ${delivery.p50.toFixed(1)} ms, p99 ${delivery.p99.toFixed(1)} ms, gateway CPU ${delivery.serverCpuMs?.toFixed(2)} ms each`);
     await swarm.request({ type: 'close' });
     return {
       subscribers,
@@ -437,7 +443,7 @@ async function subscriptionScenario(context: Bench & { gateway: BenchChild; subs
       completions,
       arrived: delays.length,
       delayMs: { p50: percentile(delays, 0.5), p99: percentile(delays, 0.99), max: delays.at(-1) ?? NaN },
-      errors: openErrors + arrivals.errors,
+      errors: openErrors + arrivals.errors + delivery.failures,
       firstError: arrivals.firstError,
     };
   } finally {

@@ -2,6 +2,7 @@
  * Load with autocannon (as a library), and the alternation that makes ratios fair: subject and floor
  * take turns (A B B A …) so that drift of the machine during the run hits both sides alike.
  */
+import { Agent, request as httpRequest } from 'node:http';
 import autocannon from 'autocannon';
 
 export interface LoadTarget {
@@ -133,4 +134,66 @@ export async function alternate(
     }
   }
   return targets.map((target) => meanOf(runs.get(target.name)!));
+}
+
+/**
+ * Requests sent at an even pace (one every 1/rate s), as a webhook sender spreads its deliveries,
+ * each on a free keep-alive connection of a pool. autocannon's own rate limit sends each second's
+ * share in a burst at the start of the second, which measures queueing after a burst, not a pace.
+ * Latency is measured per request, from the moment it is written to its last byte.
+ */
+export async function paced(target: LoadTarget, shape: { ratePerSecond: number; amount: number; connections: number }): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: shape.connections });
+  const url = new URL(target.url);
+  const latencies: number[] = [];
+  let failures = 0;
+  const cpuBefore = await target.serverCpuMicros?.();
+  const started = performance.now();
+  const requests: Promise<void>[] = [];
+  for (let i = 0; i < shape.amount; i++) {
+    const due = started + (i * 1000) / shape.ratePerSecond;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const body = target.body();
+    const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...target.headers, ...target.headersFor?.(body) };
+    requests.push(
+      new Promise<void>((resolve) => {
+        const sentAt = performance.now();
+        const request = httpRequest({ agent, host: url.hostname, port: url.port, path: url.pathname, method: target.method ?? 'POST', headers }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => {
+            latencies.push(performance.now() - sentAt);
+            const text = Buffer.concat(chunks).toString('utf8');
+            if (response.statusCode! < 200 || response.statusCode! > 299 || (target.accept && !target.accept(response.statusCode!, text))) failures++;
+            resolve();
+          });
+        });
+        request.on('error', () => {
+          failures++;
+          resolve();
+        });
+        request.end(body);
+      }),
+    );
+  }
+  await Promise.all(requests);
+  const seconds = (performance.now() - started) / 1000;
+  const cpuAfter = await target.serverCpuMicros?.();
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.max(0, Math.ceil(q * latencies.length) - 1))] ?? NaN;
+  return {
+    target: target.name,
+    connections: shape.connections,
+    requests: latencies.length,
+    throughput: latencies.length / seconds,
+    p50: at(0.5),
+    p90: at(0.9),
+    p99: at(0.99),
+    max: latencies.at(-1) ?? NaN,
+    failures,
+    seconds,
+    serverCpuMs: cpuBefore !== undefined && cpuAfter !== undefined && latencies.length > 0 ? (cpuAfter - cpuBefore) / 1000 / latencies.length : null,
+  };
 }
