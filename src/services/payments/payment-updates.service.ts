@@ -2,6 +2,10 @@
  * Who hears which payment update: the rule behind `paymentUpdated`. A merchant hears only its own
  * payments; a publishable key only the one payment it names. The stream is registered before this
  * returns, so nothing published afterwards is missed.
+ *
+ * Streams are indexed by the payment they follow (or by merchant, for all of a merchant's payments),
+ * so an update costs the streams that want it, not one check per open subscription: ten thousand
+ * customers each waiting on their own payment are ten thousand entries, and one update finds its one.
  */
 import { ForbiddenError } from '../../domain/errors';
 import type { PaymentPubSub, PaymentUpdate } from '../../pubsub/payment-pubsub';
@@ -14,6 +18,13 @@ import type { GatewayMetrics } from '../../telemetry/metrics';
 const MAX_QUEUED_UPDATES = 1000;
 
 export class PaymentUpdatesService {
+  /** Streams of one payment, by `merchantId ref`: the merchant is part of the key, so no stream hears another merchant's payment. */
+  private readonly byPayment = new Map<string, Set<UpdateStream>>();
+  /** Streams of all of a merchant's payments, by merchant id. */
+  private readonly byMerchant = new Map<string, Set<UpdateStream>>();
+  /** The one pubsub listener of this instance, joined at the first subscription. */
+  private listening: Promise<unknown> | null = null;
+
   constructor(
     private readonly pubsub: PaymentPubSub,
     private readonly metrics: GatewayMetrics,
@@ -24,50 +35,72 @@ export class PaymentUpdatesService {
     if (caller.scope !== 'SECRET' && ref === null) {
       throw new ForbiddenError('A publishable key may only subscribe to one payment: pass its ref');
     }
-    const wanted = (update: PaymentUpdate) => update.merchantId === caller.merchantId && (ref === null || update.payment.ref === ref);
+    this.listening ??= this.pubsub.subscribe((update) => this.deliver(update)).catch((error: unknown) => {
+      this.listening = null; // the next subscription tries again
+      throw error;
+    });
+    await this.listening;
+
+    const index = ref === null ? this.byMerchant : this.byPayment;
+    const key = ref === null ? caller.merchantId : paymentKey(caller.merchantId, ref);
+    let streams = index.get(key);
+    if (!streams) index.set(key, (streams = new Set()));
+    const stream = new UpdateStream(() => {
+      streams.delete(stream);
+      if (streams.size === 0) index.delete(key);
+      this.metrics.subscriptionClosed();
+    });
+    streams.add(stream);
     this.metrics.subscriptionOpened();
-    return streamOf(this.pubsub, wanted, () => this.metrics.subscriptionClosed());
+    return stream;
+  }
+
+  private deliver(update: PaymentUpdate): void {
+    for (const stream of this.byPayment.get(paymentKey(update.merchantId, update.payment.ref)) ?? []) stream.push(update.payment);
+    for (const stream of this.byMerchant.get(update.merchantId) ?? []) stream.push(update.payment);
   }
 }
 
-async function streamOf(
-  pubsub: PaymentPubSub,
-  wanted: (update: PaymentUpdate) => boolean,
-  onFinish: () => void,
-): Promise<AsyncIterableIterator<PaymentView>> {
-  const queue: PaymentView[] = [];
-  let waiting: ((result: IteratorResult<PaymentView>) => void) | null = null;
-  let done = false;
-  const unsubscribe = await pubsub.subscribe((update) => {
-    if (done || !wanted(update)) return;
-    if (waiting) {
-      const resolve = waiting;
-      waiting = null;
-      resolve({ value: update.payment, done: false });
-    } else if (queue.length < MAX_QUEUED_UPDATES) {
-      queue.push(update.payment);
+const paymentKey = (merchantId: string, ref: string) => `${merchantId} ${ref}`;
+
+/** One subscriber's updates, in order: handed over at once when it waits, queued (boundedly) when it does not. */
+class UpdateStream implements AsyncIterableIterator<PaymentView> {
+  private readonly queue: PaymentView[] = [];
+  private waiting: ((result: IteratorResult<PaymentView>) => void) | null = null;
+  private done = false;
+
+  constructor(private readonly onFinish: () => void) {}
+
+  push(payment: PaymentView): void {
+    if (this.done) return;
+    if (this.waiting) {
+      const resolve = this.waiting;
+      this.waiting = null;
+      resolve({ value: payment, done: false });
+    } else if (this.queue.length < MAX_QUEUED_UPDATES) {
+      this.queue.push(payment);
     } else {
-      void finish();
+      void this.return();
     }
-  });
-  const finish = async (): Promise<IteratorResult<PaymentView>> => {
-    if (!done) {
-      done = true;
-      onFinish();
-      await unsubscribe();
-      waiting?.({ value: undefined, done: true });
-      waiting = null;
+  }
+
+  next(): Promise<IteratorResult<PaymentView>> {
+    if (this.queue.length) return Promise.resolve({ value: this.queue.shift()!, done: false });
+    if (this.done) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+
+  async return(): Promise<IteratorResult<PaymentView>> {
+    if (!this.done) {
+      this.done = true;
+      this.onFinish();
+      this.waiting?.({ value: undefined, done: true });
+      this.waiting = null;
     }
     return { value: undefined, done: true };
-  };
-  const stream: AsyncIterableIterator<PaymentView> = {
-    next: () => {
-      if (queue.length) return Promise.resolve({ value: queue.shift()!, done: false });
-      if (done) return Promise.resolve({ value: undefined, done: true });
-      return new Promise((resolve) => (waiting = resolve));
-    },
-    return: finish,
-    [Symbol.asyncIterator]: () => stream,
-  };
-  return stream;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<PaymentView> {
+    return this;
+  }
 }
