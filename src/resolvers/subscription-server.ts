@@ -7,12 +7,15 @@ import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { GraphQLError, parse, specifiedRules, validate, type GraphQLSchema } from 'graphql';
+import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { bearerKey, type MerchantAuth, type MerchantService } from '../services/merchants/merchant.service';
 import type { PaymentUpdatesService } from '../services/payments/payment-updates.service';
 import type { GraphQLContext } from './context';
 import { formatGraphQLError } from './graphql-errors';
 import { MAX_DOCUMENT_TOKENS, queryLimitsRule } from './query-limits';
+
+/** Distinct valid subscription documents remembered (the oldest is forgotten first). */
+const MAX_CACHED_DOCUMENTS = 500;
 
 export function attachSubscriptionServer(
   httpServer: Server,
@@ -21,6 +24,8 @@ export function attachSubscriptionServer(
 ): { dispose(): Promise<void> } {
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 256 * 1024 });
   const rules = [...specifiedRules, queryLimitsRule()];
+  // Pages open the same subscription again and again: each distinct document is parsed and validated once.
+  const validDocuments = new Map<string, DocumentNode>();
   const sockets = useServer<Record<string, unknown>, { auth?: MerchantAuth }>(
     {
       schema,
@@ -31,6 +36,8 @@ export function attachSubscriptionServer(
         return true;
       },
       onSubscribe: (_ctx, _id, payload) => {
+        const known = validDocuments.get(payload.query);
+        if (known) return { schema, document: known, variableValues: payload.variables, operationName: payload.operationName };
         // Codes as Apollo gives them over HTTP, so a client sees the same failure the same way.
         let document;
         try {
@@ -46,6 +53,8 @@ export function attachSubscriptionServer(
           return [new GraphQLError('This subscription cannot be validated; remove directives with variables', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })];
         }
         if (errors.length) return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+        if (validDocuments.size >= MAX_CACHED_DOCUMENTS) validDocuments.delete(validDocuments.keys().next().value!);
+        validDocuments.set(payload.query, document);
         return { schema, document, variableValues: payload.variables, operationName: payload.operationName };
       },
       onError: (_ctx, _id, _payload, errors) => formatAll(errors),
