@@ -8,7 +8,7 @@
  * harmless (its write matches no row), and the common case is spared a second read of the same row.
  */
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { Orm } from '../../orm';
+import { inTransaction, type Orm } from '../../orm';
 import { Payment } from '../../entities/payment.entity';
 import { PaymentEvent } from '../../entities/payment-event.entity';
 import { canTransition, type PaymentEventSource, type PaymentStatus } from '../../domain/payment-status';
@@ -72,10 +72,10 @@ export class PaymentTransitions {
       const changes = { status: request.to, version: payment.version + 1, updatedAt: now, ...request.set };
       let won: boolean;
       try {
-        won = await em.transactional(async (tx) => {
-          const updated = await tx.nativeUpdate(Payment, { id: payment.id, version: payment.version, status: from }, changes);
+        won = await inTransaction(this.orm, async (tx, ctx) => {
+          const updated = await tx.nativeUpdate(Payment, { id: payment.id, version: payment.version, status: from }, changes, { ctx });
           if (updated !== 1) return false;
-          await tx.insert(PaymentEvent, this.eventRow(payment.id, from, request, true, now));
+          await tx.insert(PaymentEvent, this.eventRow(payment.id, from, request, true, now), { ctx });
           return true;
         });
       } catch (error) {

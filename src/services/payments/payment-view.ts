@@ -4,7 +4,7 @@
  */
 import type { Payment, StoredLineItem } from '../../entities/payment.entity';
 import { PaymentEvent } from '../../entities/payment-event.entity';
-import type { Orm } from '../../orm';
+import { selectEntities, type Orm } from '../../orm';
 import type { PaymentEventSource, PaymentStatus } from '../../domain/payment-status';
 
 export interface PaymentEventView {
@@ -74,6 +74,6 @@ export function toPaymentView(payment: Payment, events: PaymentEvent[]): Payment
 
 /** The payment as callers see it, its history read from the database. */
 export async function loadPaymentView(orm: Orm, payment: Payment): Promise<PaymentView> {
-  const events = await orm.em.fork().find(PaymentEvent, { paymentId: payment.id }, { orderBy: { id: 'asc' } });
+  const events = await selectEntities(orm, PaymentEvent, 'select * from `payment_event` where `payment_id` = ? order by `id`', [payment.id]);
   return toPaymentView(payment, events);
 }

@@ -4,7 +4,7 @@
  * transaction, and every status change goes through PaymentTransitions.
  */
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { Orm } from '../../orm';
+import { inTransaction, selectEntities, type Orm } from '../../orm';
 import { Payment } from '../../entities/payment.entity';
 import { PaymentEvent } from '../../entities/payment-event.entity';
 import {
@@ -175,18 +175,14 @@ export class PaymentService {
     };
     try {
       // The payment and its first history line commit together; the unique order hold may refuse both.
-      return await this.orm.em.fork().transactional(async (tx) => {
-        const payment = tx.create(Payment, row);
-        await tx.flush();
-        await tx.insert(PaymentEvent, {
-          paymentId: payment.id,
-          at: now,
-          source: PaymentEventSource.API,
-          fromStatus: null,
-          toStatus: PaymentStatus.PROCESSING,
-          applied: true,
-        });
-        return payment;
+      return await inTransaction(this.orm, async (tx, ctx) => {
+        const id = Number(await tx.insert(Payment, row, { ctx }));
+        await tx.insert(
+          PaymentEvent,
+          { paymentId: id, at: now, source: PaymentEventSource.API, fromStatus: null, toStatus: PaymentStatus.PROCESSING, applied: true },
+          { ctx },
+        );
+        return Object.assign(new Payment(), row, { id });
       });
     } catch (error) {
       if (!(error instanceof UniqueConstraintViolationException)) throw error;
@@ -209,7 +205,8 @@ export class PaymentService {
   private async lookUpOwned(merchantId: string, rawRef: unknown): Promise<{ ref: string; payment: Payment | null }> {
     const ref = validatePaymentRef(rawRef);
     setPaymentRefOnActiveSpan(ref);
-    return { ref, payment: await this.orm.em.fork().findOne(Payment, { ref, merchantId }) };
+    const [payment] = await selectEntities(this.orm, Payment, 'select * from `payment` where `ref` = ? and `merchant_id` = ?', [ref, merchantId]);
+    return { ref, payment: payment ?? null };
   }
 
   private view(payment: Payment): Promise<PaymentView> {

@@ -3,7 +3,7 @@
  * return, the session read after an expire. Every path ends in PaymentTransitions.transition, so the
  * webhook and the return racing each other produce one transition, one history line, one notification.
  */
-import type { Orm } from '../../orm';
+import { selectEntities, type Orm } from '../../orm';
 import { Payment } from '../../entities/payment.entity';
 import { PaymentNotFoundError, ProviderError, ProviderUnavailableError, ValidationError } from '../../domain/errors';
 import {
@@ -158,11 +158,10 @@ export class ProviderSyncService {
   }
 
   private async findBySession(session: CheckoutSession): Promise<Payment | null> {
-    const em = this.orm.em.fork();
-    const bySession = await em.findOne(Payment, { providerSessionId: session.id });
-    if (bySession || !session.paymentRef) return bySession;
+    const [bySession] = await selectEntities(this.orm, Payment, 'select * from `payment` where `provider_session_id` = ?', [session.id]);
+    if (bySession || !session.paymentRef) return bySession ?? null;
     // A session whose id we never stored (creation interrupted): its client_reference_id is our ref.
-    return em.findOne(Payment, { ref: session.paymentRef, providerSessionId: null });
+    return this.orm.em.fork().findOne(Payment, { ref: session.paymentRef, providerSessionId: null });
   }
 
   private async findByRef(rawRef: unknown): Promise<Payment> {
