@@ -76,3 +76,11 @@ export TEST_REDIS_URL="${TEST_REDIS_URL:-redis://127.0.0.1:$REDIS_PORT}"
 # The whole suite must leave a substantial log for the secret check (global-teardown.ts).
 if [ $# -eq 0 ]; then export TEST_LOG_REQUIRED=1; fi
 timeout 45m npx jest --ci "$@"
+# The benchmark's smoke run (a few seconds of every scenario against MariaDB), so that it never rots:
+# it fails on any failed request or unheard completion, never on a figure.
+if [ $# -eq 0 ]; then
+  log "bench smoke run"
+  bench_out=$(mktemp -d)
+  timeout 10m npm run -s bench -- --smoke --out "$bench_out"
+  rm -rf "$bench_out"
+fi
