@@ -81,6 +81,6 @@ timeout 45m npx jest --ci "$@"
 if [ $# -eq 0 ]; then
   log "bench smoke run"
   bench_out=$(mktemp -d)
-  timeout 10m npm run -s bench -- --smoke --out "$bench_out"
+  BENCH_MYSQL_URL="$TEST_MYSQL_URL" BENCH_REDIS_URL="$TEST_REDIS_URL" timeout 10m npm run -s bench -- --smoke --out "$bench_out"
   rm -rf "$bench_out"
 fi
