@@ -71,4 +71,29 @@ describe('paymentUpdated', () => {
     expect(all.received).toEqual([]);
     await client.dispose();
   });
+
+  it('many sockets sending the same document each hear only their own payment; a bad document is refused every time', async () => {
+    const payments = [await create(), await create(), await create()];
+    const clients = payments.map(() => wsClient(h, h.merchant.publishableKey));
+    const listeners = payments.map((payment, i) => listenToUpdates(clients[i], payment.ref, 'ref status'));
+    const twin = listenToUpdates(clients[2], payments[0].ref, 'ref status'); // a second stream of the first payment
+    await sleep(300);
+
+    await completeSession(h, payments[1].providerSessionId, 'paid');
+    expect(await listeners[1].nth(1)).toEqual({ ref: payments[1].ref, status: 'SUCCEEDED' });
+    await completeSession(h, payments[0].providerSessionId, 'paid');
+    expect(await listeners[0].nth(1)).toEqual({ ref: payments[0].ref, status: 'SUCCEEDED' });
+    expect(await twin.nth(1)).toEqual({ ref: payments[0].ref, status: 'SUCCEEDED' });
+    await sleep(300);
+    expect(listeners.map((listener) => listener.received.length)).toEqual([1, 1, 0]);
+    expect(twin.received).toHaveLength(1);
+
+    // Valid documents are remembered by their text; an invalid one must be refused on every socket, every time.
+    for (const client of [clients[2], clients[2], clients[1]]) {
+      const bad = listenToUpdates(client, payments[2].ref, 'ref notAField');
+      await waitFor(() => bad.errors.length > 0);
+      expect(JSON.stringify(bad.errors)).toContain('GRAPHQL_VALIDATION_FAILED');
+    }
+    await Promise.all(clients.map((client) => client.dispose()));
+  });
 });
