@@ -90,11 +90,9 @@ export async function selectEntities<T extends object>(orm: Orm, entity: EntityC
 }
 
 /**
- * A transaction on the connection itself, for a few native writes (`em.nativeUpdate` / `em.insert`
- * with `{ ctx: trx }`): the EntityManager's `transactional` adds a forked context and a flush that
- * these writes never need.
+ * A transaction on the connection itself, for a few plain writes (services/payments/payment-writes.ts):
+ * the EntityManager's `transactional` adds a forked context and a flush that these writes never need.
  */
-export async function inTransaction<T>(orm: Orm, work: (em: Orm['em'], trx: Transaction) => Promise<T>): Promise<T> {
-  const em = orm.em.fork();
-  return em.getConnection().transactional((trx) => work(em, trx));
+export async function inTransaction<T>(orm: Orm, work: (trx: Transaction) => Promise<T>): Promise<T> {
+  return orm.em.getConnection().transactional(work);
 }

@@ -10,11 +10,11 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { inTransaction, type Orm } from '../../orm';
 import { Payment } from '../../entities/payment.entity';
-import { PaymentEvent } from '../../entities/payment-event.entity';
 import { canTransition, type PaymentEventSource, type PaymentStatus } from '../../domain/payment-status';
 import type { PaymentPubSub } from '../../pubsub/payment-pubsub';
 import type { Logger } from '../../logger';
 import { loadPaymentView, type PaymentView } from './payment-view';
+import { insertPaymentEvent, updateStatusIfUnchanged, type NewPaymentEvent } from './payment-writes';
 import type { GatewayMetrics } from '../../telemetry/metrics';
 
 export interface TransitionRequest {
@@ -72,10 +72,9 @@ export class PaymentTransitions {
       const changes = { status: request.to, version: payment.version + 1, updatedAt: now, ...request.set };
       let won: boolean;
       try {
-        won = await inTransaction(this.orm, async (tx, ctx) => {
-          const updated = await tx.nativeUpdate(Payment, { id: payment.id, version: payment.version, status: from }, changes, { ctx });
-          if (updated !== 1) return false;
-          await tx.insert(PaymentEvent, this.eventRow(payment.id, from, request, true, now), { ctx });
+        won = await inTransaction(this.orm, async (trx) => {
+          if (!(await updateStatusIfUnchanged(this.orm, trx, { id: payment.id, version: payment.version, status: from }, changes))) return false;
+          await insertPaymentEvent(this.orm, trx, this.eventRow(payment.id, from, request, true, now));
           return true;
         });
       } catch (error) {
@@ -106,7 +105,7 @@ export class PaymentTransitions {
    */
   async recordNotApplied(payment: Payment, request: TransitionRequest): Promise<boolean> {
     try {
-      await this.orm.em.fork().insert(PaymentEvent, this.eventRow(payment.id, payment.status, request, false, new Date()));
+      await insertPaymentEvent(this.orm, undefined, this.eventRow(payment.id, payment.status, request, false, new Date()));
       return true;
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) return false;
@@ -129,7 +128,7 @@ export class PaymentTransitions {
     }
   }
 
-  private eventRow(paymentId: number, from: PaymentStatus | null, request: TransitionRequest, applied: boolean, at: Date) {
+  private eventRow(paymentId: number, from: PaymentStatus | null, request: TransitionRequest, applied: boolean, at: Date): NewPaymentEvent {
     return {
       paymentId,
       at,

@@ -29,6 +29,7 @@ import {
 } from '../validation';
 import type { ProviderSyncService } from './provider-sync.service';
 import type { IdempotencyService } from './idempotency.service';
+import { insertPayment, insertPaymentEvent } from './payment-writes';
 import { loadPaymentView, toPaymentView, type PaymentView } from './payment-view';
 import { decodeCursor, encodeCursor } from './payment-cursor';
 import { setPaymentRefOnActiveSpan } from '../../telemetry/spans';
@@ -175,13 +176,16 @@ export class PaymentService {
     };
     try {
       // The payment and its first history line commit together; the unique order hold may refuse both.
-      return await inTransaction(this.orm, async (tx, ctx) => {
-        const id = Number(await tx.insert(Payment, row, { ctx }));
-        await tx.insert(
-          PaymentEvent,
-          { paymentId: id, at: now, source: PaymentEventSource.API, fromStatus: null, toStatus: PaymentStatus.PROCESSING, applied: true },
-          { ctx },
-        );
+      return await inTransaction(this.orm, async (trx) => {
+        const id = await insertPayment(this.orm, trx, row);
+        await insertPaymentEvent(this.orm, trx, {
+          paymentId: id,
+          at: now,
+          source: PaymentEventSource.API,
+          fromStatus: null,
+          toStatus: PaymentStatus.PROCESSING,
+          applied: true,
+        });
         return Object.assign(new Payment(), row, { id });
       });
     } catch (error) {
