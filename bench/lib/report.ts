@@ -38,10 +38,18 @@ export function formatTable(
       `${subscriptions.arrived}/${subscriptions.completions} completions heard, max delay ${fixed(subscriptions.delayMs.max, 0)} ms; opened in ${fixed(subscriptions.openSeconds, 1)} s` : 'Subscribers: not run',
     '',
     'Targets',
-    ...judged.map((j) => `  ${j.met ? 'met   ' : 'MISSED'}  ${j.what}: ${fixed(j.value, j.value < 10 ? 2 : 0)} (target ${j.target})`),
+    ...judged.map((j) => `  ${j.met ? 'met   ' : 'MISSED'}  ${j.what}: ${shown(j)} (target ${j.target})`),
     '',
   ];
   return out.join('\n');
+}
+
+/** A judged value, rounded towards missing its target so that the printed figure never looks better than it is. */
+function shown(judged: Judged): string {
+  const digits = judged.value < 10 ? 2 : 0;
+  const scale = 10 ** digits;
+  const towardsMissing = judged.target.startsWith('≥') ? Math.floor(judged.value * scale) : Math.ceil(judged.value * scale);
+  return (towardsMissing / scale).toFixed(digits);
 }
 
 const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : '—');

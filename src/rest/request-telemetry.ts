@@ -1,45 +1,50 @@
 /**
- * One log line and one metric per HTTP request. The line (pino-http) carries the request id, the
- * merchant, the GraphQL operation and the payment ref when the request touched one, the status and
- * the duration: what a merchant's engineer greps for "what happened to payment X". Doors fill
- * res.locals (auth, paymentRef, operationName) as they learn them. No header is logged at all.
+ * One log line and one metric per HTTP request. The line carries the request id, the merchant, the
+ * GraphQL operation and the payment ref when the request touched one, the status and the duration:
+ * what a merchant's engineer greps for "what happened to payment X". Doors fill res.locals (auth,
+ * paymentRef, operationName) as they learn them. No header is logged at all.
+ *
+ * Written by hand rather than with pino-http: the bench profiled pino-http's per-request child
+ * logger and serializer wrapping at about a tenth of a cheap request's CPU, for this one line.
  */
-import type { RequestHandler } from 'express';
-import { pinoHttp } from 'pino-http';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../telemetry/metrics';
 
-export function requestTelemetry(logger: Logger, metrics: GatewayMetrics): RequestHandler[] {
-  const log = pinoHttp({
-    logger: logger.child({ module: 'http' }),
-    genReqId: (_req, res) => (res as unknown as { locals: { requestId: string } }).locals.requestId,
-    quietReqLogger: true,
-    serializers: {
-      req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.split('?')[0] }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
-    customProps: (_req, res) => {
-      const locals = (res as unknown as { locals: Record<string, any> }).locals;
-      return {
-        merchantId: locals.auth?.merchantId,
-        operationName: locals.operationName,
-        paymentRef: locals.paymentRef,
-      };
-    },
-    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-  });
-
-  const measure: RequestHandler = (req, res, next) => {
+export function requestTelemetry(logger: Logger, metrics: GatewayMetrics): RequestHandler {
+  const log = logger.child({ module: 'http' });
+  return (req, res, next) => {
     const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const route = res.locals.operationName
-        ? `graphql:${res.locals.operationName}`
-        : req.route
-          ? `${req.baseUrl}${req.route.path}`
-          : req.baseUrl || 'unmatched';
-      metrics.httpRequest(req.method, route, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9);
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    res.once('finish', () => {
+      const elapsed = seconds();
+      metrics.httpRequest(req.method, routeOf(req, res), res.statusCode, elapsed);
+      if (res.statusCode >= 500) log.error(accessFields(req, res, elapsed), 'request errored');
+      else log.info(accessFields(req, res, elapsed), 'request completed');
+    });
+    res.once('close', () => {
+      if (!res.writableFinished) log.warn(accessFields(req, res, seconds()), 'request aborted');
     });
     next();
   };
-  return [log, measure];
+}
+
+function accessFields(req: Request, res: Response, seconds: number) {
+  const locals = res.locals;
+  return {
+    reqId: locals.requestId as string | undefined,
+    req: { method: req.method, url: req.originalUrl.split('?')[0] },
+    res: { statusCode: res.statusCode },
+    responseTime: Math.round(seconds * 1000),
+    merchantId: locals.auth?.merchantId as string | undefined,
+    operationName: locals.operationName as string | undefined,
+    paymentRef: locals.paymentRef as string | undefined,
+  };
+}
+
+/** The metric's route label: the GraphQL operation, the matched route, or the router it reached. */
+function routeOf(req: Request, res: Response): string {
+  if (res.locals.operationName) return `graphql:${res.locals.operationName}`;
+  if (req.route) return `${req.baseUrl}${req.route.path}`;
+  return req.baseUrl || 'unmatched';
 }
