@@ -23,11 +23,12 @@ import mysql from 'mysql2/promise';
 import Redis from 'ioredis';
 import Stripe from 'stripe';
 import { startChild, ROOT, type BenchChild } from './lib/processes';
-import { alternate, load, paced, type LoadResult, type LoadTarget } from './lib/load';
 import { renderChart, type ChartPoint } from './lib/chart';
-import { seedPendingPayments, completedEventTemplate, completionEventBody, signatureFor, type SeededPayment } from './lib/fixtures';
-import { FLOOR, SUBJECT, TARGETS, judge, type Judged } from './lib/targets';
+import { completedEventTemplate } from './lib/fixtures';
+import { TARGETS, judge, type Judged } from './lib/targets';
 import { formatTable } from './lib/report';
+import { createPayment, paymentRead, webhookIngest, PAYMENT_READ, type Bench } from './scenarios';
+import { subscriptionScenario, type SubscriptionFigures } from './subscriptions';
 
 const SCENARIOS = ['create', 'read', 'webhook', 'subscriptions'] as const;
 
@@ -67,7 +68,7 @@ function parseArgs(argv: string[]): Options {
 }
 
 /** How long and how hard: the full run, or the smoke run that only proves every part still works. */
-function plan(options: Options) {
+export function plan(options: Options) {
   return {
     smoke: { levels: [8], rounds: 1, seconds: 1, warmupSeconds: 0.5, webhookEvents: 200, pacedSeconds: 1, completions: 50 },
     quick: { levels: [16], rounds: 2, seconds: 3, warmupSeconds: 2, webhookEvents: 1000, pacedSeconds: 5, completions: 500 },
@@ -80,10 +81,6 @@ const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DATABASE = `gateway_bench_${process.pid}`;
 const WEBHOOK_SECRET = `whsec_bench_${process.pid}_${Date.now()}`;
 const STRIPE_KEY = 'sk_test_bench';
-/** The selection a customer's status page polls: no history, no line items. */
-const PAYMENT_READ = 'query ($ref: ID!) { payment(ref: $ref) { ref status amount currency checkoutUrl updatedAt } }';
-const CREATE_PAYMENT = 'mutation ($input: CreatePaymentInput!) { createPayment(input: $input) { ref status amount currency checkoutUrl } }';
-
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const shape = plan(options);
@@ -141,6 +138,7 @@ async function main(): Promise<void> {
       gatewayUrl,
       floorUrl: floor.ready.url,
       gatewayCpu: () => gateway.request({ type: 'cpu' }),
+      webhookSecret: WEBHOOK_SECRET,
       floorCpu: () => floor.request({ type: 'cpu' }),       merchant,
       floorMerchant,
       db,
@@ -198,286 +196,6 @@ async function main(): Promise<void> {
     await db?.end();
     await admin.query(`drop database if exists \`${DATABASE}\``);
     await admin.end();
-  }
-}
-
-/** What every scenario works with. */
-interface Bench {
-  gatewayUrl: string;
-  floorUrl: string;
-  gatewayCpu: () => Promise<number>;
-  floorCpu: () => Promise<number>;
-  merchant: { id: string; secretKey: string; publishableKey: string };
-  floorMerchant: { id: string; secretKey: string };
-  db: mysql.Connection;
-  template: Stripe.Event;
-  shape: ReturnType<typeof plan>;
-  say: (line: string) => void;
-  /** Each scenario's runs, by scenario name. */
-  results: Record<string, LoadResult[]>;
-}
-
-const auth = (key: string) => ({ authorization: `Bearer ${key}` });
-const graphqlOk = (status: number, body: string) => status === 200 && !body.includes('"errors"');
-let order = 0;
-/** The createPayment input of every create request: a unique orderId, the rest as a shop would send. */
-const paymentInput = () => ({
-  orderId: `bench-${process.pid}-${++order}`,
-  currency: 'usd',
-  lineItems: [
-    { name: 'T-shirt', unitAmount: 2500, quantity: 2 },
-    { name: 'Socks', unitAmount: 700, quantity: 1 },
-  ],
-  successUrl: 'https://shop.example/thanks',
-  cancelUrl: 'https://shop.example/cart',
-  customerEmail: 'buyer@example.com',
-  metadata: { cartId: 'c-42' },
-});
-
-/** Warms every target up, then runs them alternately at each concurrency level. */
-async function compareAtEachLevel(bench: Bench, scenario: string, targets: LoadTarget[]): Promise<void> {
-  const { shape, say } = bench;
-  say(`${scenario}: warming up`);
-  for (const target of targets) await load(target, { connections: 8, durationSeconds: shape.warmupSeconds });
-  for (const connections of shape.levels) {
-    say(`${scenario} at ${connections} connections`);
-    (bench.results[scenario] ??= []).push(...(await alternate(targets, { connections, durationSeconds: shape.seconds }, shape.rounds)));
-  }
-}
-
-/** createPayment over GraphQL and over REST against the raw floor. */
-async function createPayment(bench: Bench): Promise<void> {
-  const { gatewayUrl, floorUrl, merchant, floorMerchant } = bench;
-  await compareAtEachLevel(bench, 'createPayment', [
-    {
-      name: SUBJECT.createGraphql,
-      url: `${gatewayUrl}/graphql`,
-      serverCpuMicros: bench.gatewayCpu,
-      headers: auth(merchant.secretKey),
-      body: () => JSON.stringify({ query: CREATE_PAYMENT, variables: { input: paymentInput() } }),
-      accept: graphqlOk,
-    },
-    {
-      name: SUBJECT.createRest,
-      url: `${gatewayUrl}/api/v1/payment`,
-      serverCpuMicros: bench.gatewayCpu,
-      headers: auth(merchant.secretKey),
-      body: () => JSON.stringify(paymentInput()),
-      accept: (status) => status === 201,
-    },
-    {
-      name: FLOOR.create,
-      url: `${floorUrl}/payment`,
-      serverCpuMicros: bench.floorCpu,
-      headers: auth(floorMerchant.secretKey),
-      body: () => JSON.stringify(paymentInput()),
-      accept: (status) => status === 201,
-    },
-  ]);
-}
-
-/** payment(ref) against Apollo's own { __typename } on the same server, with the same key. */
-async function paymentRead(bench: Bench): Promise<void> {
-  const { gatewayUrl, merchant, db } = bench;
-  const readable = await seedPendingPayments(db, merchant.id, 1000, 'read');
-  let nextRead = 0;
-  await compareAtEachLevel(bench, 'payment(ref)', [
-    {
-      name: SUBJECT.read,
-      url: `${gatewayUrl}/graphql`,
-      serverCpuMicros: bench.gatewayCpu,
-      headers: auth(merchant.secretKey),
-      body: () => JSON.stringify({ query: PAYMENT_READ, variables: { ref: readable[nextRead++ % readable.length].ref } }),
-      accept: (status, body) => graphqlOk(status, body) && body.includes('"status":"PENDING"'),
-    },
-    {
-      name: FLOOR.read,
-      url: `${gatewayUrl}/graphql`,
-      serverCpuMicros: bench.gatewayCpu,
-      headers: auth(merchant.secretKey),
-      body: () => '{"query":"{ __typename }"}',
-      accept: graphqlOk,
-    },
-  ]);
-}
-
-/**
- * Webhook ingest: signed checkout.session.completed → SUCCEEDED, against the raw floor, then the
- * gateway alone paced at 200 events/s. Returns the paced run.
- */
-async function webhookIngest(bench: Bench): Promise<LoadResult> {
-  const { gatewayUrl, floorUrl, merchant, floorMerchant, db, template, shape, say } = bench;
-  // Each run gets fresh PENDING payments (an event applies once); each body is signed as it is sent.
-  let queue: SeededPayment[] = [];
-  const nextEventBody = () => {
-    const payment = queue.pop();
-    if (!payment) throw new Error('webhook bench ran out of prepared payments');
-    return completionEventBody(template, payment);
-  };
-  const signed = (body: string) => ({ 'stripe-signature': signatureFor(body, WEBHOOK_SECRET) });
-  const gatewayWebhook: LoadTarget = {
-    name: SUBJECT.webhook,
-    url: `${gatewayUrl}/api/v1/webhooks/stripe`,
-    serverCpuMicros: bench.gatewayCpu,
-    body: nextEventBody,
-    headersFor: signed,
-    accept: (status, body) => status === 200 && body.includes('"handling":"applied"'),
-  };
-  const floorWebhook: LoadTarget = {
-    name: FLOOR.webhook,
-    url: `${floorUrl}/webhook`,
-    serverCpuMicros: bench.floorCpu,
-    body: nextEventBody,
-    headersFor: signed,
-    accept: (status) => status === 200,
-  };
-  const eventsSent = new Map<LoadTarget, number>([[gatewayWebhook, 0], [floorWebhook, 0]]);
-  const prepareEvents = (events: number) => async (target: LoadTarget) => {
-    queue = await seedPendingPayments(db, target === gatewayWebhook ? merchant.id : floorMerchant.id, events, 'hook');
-    eventsSent.set(target, eventsSent.get(target)! + events);
-  };
-  say('webhook ingest: warming up');
-  const warmupEvents = Math.min(500, shape.webhookEvents);
-  await alternate([gatewayWebhook, floorWebhook], { connections: 8, amount: warmupEvents }, 1, prepareEvents(warmupEvents));
-  for (const connections of shape.levels) {
-    say(`webhook ingest at ${connections} connections`);
-    const runs = await alternate([gatewayWebhook, floorWebhook], { connections, amount: shape.webhookEvents }, shape.rounds, prepareEvents(shape.webhookEvents));
-    (bench.results['webhook ingest'] ??= []).push(...runs);
-  }
-  say('webhook ingest paced at 200 events/s');
-  const pacedEvents = 200 * shape.pacedSeconds;
-  await prepareEvents(pacedEvents)(gatewayWebhook);
-  const atPace = await paced(gatewayWebhook, { connections: 32, amount: pacedEvents, ratePerSecond: 200 });
-  // Every event sent must really have made its payment SUCCEEDED, on both sides.
-  const webhookCheck = {
-    gateway: { sent: eventsSent.get(gatewayWebhook)!, succeeded: await countSucceeded(db, merchant.id) },
-    floor: { sent: eventsSent.get(floorWebhook)!, succeeded: await countSucceeded(db, floorMerchant.id) },
-  };
-  if (webhookCheck.gateway.sent !== webhookCheck.gateway.succeeded || webhookCheck.floor.sent !== webhookCheck.floor.succeeded) {
-    throw new Error(`webhook events and SUCCEEDED payments differ: ${JSON.stringify(webhookCheck)}`);
-  }
-
-  return atPace;
-}
-
-export interface SubscriptionFigures {
-  subscribers: number;
-  opened: number;
-  openSeconds: number;
-  /** Server process, after a full GC, before the subscribers and with all of them. */
-  memoryBefore: { rss: number; heapUsed: number; external: number };
-  memoryWith: { rss: number; heapUsed: number; external: number };
-  bytesPerSubscriber: { rss: number; heap: number };
-  completions: number;
-  arrived: number;
-  delayMs: { p50: number; p99: number; max: number };
-  errors: number;
-  firstError: string | null;
-}
-
-/**
- * N graphql-ws subscribers, one per PENDING payment: the gateway's memory before and with them, then
- * a sample of their payments completed by signed webhooks paced at 200/s, each timed from its send
- * to the moment its subscriber hears SUCCEEDED.
- */
-async function subscriptionScenario(context: Bench & { gateway: BenchChild; subscribers: number; logDir: string }): Promise<SubscriptionFigures> {
-  const { gateway, gatewayUrl, db, merchant, template, subscribers, say } = context;
-  const completions = Math.min(context.shape.completions, subscribers);
-  const payments = await seedPendingPayments(db, merchant.id, subscribers, 'sub');
-  const swarm = await startChild('bench/servers/subscribers.ts', { env: {}, logFile: join(context.logDir, 'subscribers.log'), execArgv: ['--max-old-space-size=4096'] });
-  try {
-    const memoryBefore = await gateway.request({ type: 'memory' });
-    const started = Date.now();
-    const { opened, errors: openErrors } = await swarm.request({
-      type: 'open',
-      url: `${gatewayUrl.replace('http', 'ws')}/graphql`,
-      key: merchant.publishableKey,
-      refs: payments.map((payment) => payment.ref),
-    });
-    await waitFor(async () => (await activeSubscriptions(gatewayUrl)) >= subscribers, 120_000, 'every subscription to register');
-    const openSeconds = (Date.now() - started) / 1000;
-    const memoryWith = await gateway.request({ type: 'memory' });
-    say(`subscriptions: ${opened} open in ${openSeconds.toFixed(1)} s; completing ${completions} payments at 200/s`);
-
-    // Completions paced at 200/s, as Stripe would send them, through the same even pacer as the
-    // webhook scenario; each is timed from the moment its request is built. A tenth as many go first,
-    // unmeasured, to warm the delivery path up (as every other scenario is warmed up).
-    const sentAt = new Map<string, number>();
-    const warmup = Math.min(Math.ceil(completions / 10), subscribers - completions);
-    const completeAtPace = (batch: SeededPayment[]) => {
-      let next = 0;
-      return paced(
-        {
-          name: 'completions',
-          url: `${gatewayUrl}/api/v1/webhooks/stripe`,
-          serverCpuMicros: context.gatewayCpu,
-          body: () => {
-            const payment = batch[next++];
-            sentAt.set(payment.ref, Date.now());
-            return completionEventBody(template, payment);
-          },
-          headersFor: (body) => ({ 'stripe-signature': signatureFor(body, WEBHOOK_SECRET) }),
-          accept: (status, body) => status === 200 && body.includes('"handling":"applied"'),
-        },
-        { connections: 32, amount: batch.length, ratePerSecond: 200 },
-      );
-    };
-    const warmupDelivery = await completeAtPace(payments.slice(completions, completions + warmup));
-    const chosen = payments.slice(0, completions);
-    const delivery = await completeAtPace(chosen);
-    let arrivals: { arrivedAt: Record<string, number>; errors: number; firstError: string | null } = { arrivedAt: {}, errors: 0, firstError: null };
-    await waitFor(async () => {
-      arrivals = await swarm.request({ type: 'arrivals' });
-      return Object.keys(arrivals.arrivedAt).length >= completions + warmup;
-    }, 30_000, 'every completion to reach its subscriber').catch(() => undefined);
-    const delays = chosen
-      .map((payment) => arrivals.arrivedAt[payment.ref] - sentAt.get(payment.ref)!)
-      .filter((delay) => Number.isFinite(delay))
-      .sort((a, b) => a - b);
-    say(`subscriptions: webhook answered p50 ${delivery.p50.toFixed(1)} ms, p99 ${delivery.p99.toFixed(1)} ms, gateway CPU ${delivery.serverCpuMs?.toFixed(2)} ms each`);
-    await swarm.request({ type: 'close' });
-    return {
-      subscribers,
-      opened,
-      openSeconds,
-      memoryBefore,
-      memoryWith,
-      bytesPerSubscriber: {
-        rss: (memoryWith.rss - memoryBefore.rss) / subscribers,
-        heap: (memoryWith.heapUsed + memoryWith.external - memoryBefore.heapUsed - memoryBefore.external) / subscribers,
-      },
-      completions,
-      arrived: delays.length,
-      delayMs: { p50: percentile(delays, 0.5), p99: percentile(delays, 0.99), max: delays.at(-1) ?? NaN },
-      errors: openErrors + arrivals.errors + delivery.failures + warmupDelivery.failures,
-      firstError: arrivals.firstError,
-    };
-  } finally {
-    await swarm.stop();
-  }
-}
-
-async function activeSubscriptions(gatewayUrl: string): Promise<number> {
-  const text = await (await fetch(`${gatewayUrl}/metrics`)).text();
-  const match = /^gateway_subscriptions_active (\d+)/m.exec(text);
-  return match ? Number(match[1]) : 0;
-}
-
-async function countSucceeded(db: mysql.Connection, merchantId: string): Promise<number> {
-  const [rows] = await db.query<mysql.RowDataPacket[]>("select count(*) as n from payment where merchant_id = ? and status = 'SUCCEEDED'", [merchantId]);
-  return Number(rows[0].n);
-}
-
-function percentile(sorted: number[], q: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 

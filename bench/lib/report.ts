@@ -1,7 +1,7 @@
 /** The one table `npm run bench` prints: every run, then every target with its verdict. */
 import type { LoadResult } from './load';
 import type { Judged } from './targets';
-import type { SubscriptionFigures } from '../run';
+import type { SubscriptionFigures } from '../subscriptions';
 
 export function formatTable(
   results: Record<string, LoadResult[]>,

@@ -3,7 +3,7 @@
  * Throughput ratios compare peaks: each side's best throughput over the concurrency levels run.
  */
 import type { LoadResult } from './load';
-import type { SubscriptionFigures } from '../run';
+import type { SubscriptionFigures } from '../subscriptions';
 
 export const TARGETS = {
   createPaymentGraphqlVsFloor: { atLeast: 0.5, what: 'createPayment over GraphQL, peak throughput ÷ raw floor' },
