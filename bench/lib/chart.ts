@@ -34,7 +34,7 @@ export async function renderChart(points: ChartPoint[], title: string): Promise<
       encoding: {
         x: { field: 'concurrency', type: 'quantitative', scale: { type: 'log', base: 2 }, title: 'concurrent connections' },
         y: { field: 'value', type: 'quantitative', title: null },
-        color: { field: 'target', type: 'nominal', title: null, legend: { orient: 'bottom' } },
+        color: { field: 'target', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 3, labelLimit: 400 } },
         tooltip: [{ field: 'target' }, { field: 'concurrency' }, { field: 'value', format: '.1f' }],
       },
     },
