@@ -324,7 +324,10 @@ function verdictProblems(mutation: Mutation, parsed: unknown, answer: Awaited<Re
   const judgement = judge(mutation, parsed);
   note(`model says ${judgement.verdict}, answer ${answer.status}`);
   const problems: string[] = [];
-  const keyIsValid = idempotencyKey === null || /^[\x20-\x7e]{1,255}$/.test(idempotencyKey.trim()) && idempotencyKey.trim() !== '';
+  // fetch strips only HTTP whitespace (space, tab) from a header value's ends; JavaScript's trim()
+  // would also strip U+00A0, which the gateway rightly receives and refuses as not ASCII.
+  const sentKey = idempotencyKey?.replace(/^[ \t]+|[ \t]+$/g, '') ?? null;
+  const keyIsValid = sentKey === null || /^[\x20-\x7e]{1,255}$/.test(sentKey);
   if (answer.status === 201) {
     if (judgement.verdict === 'invalid') problems.push('created, but the input breaks a documented rule');
     else if (answer.json?.orderId === (parsed as { orderId?: unknown }).orderId || idempotencyKey === null) {
