@@ -12,6 +12,7 @@ import { createOrm, migrate, poolStats } from './orm';
 import { createStripeClient, StripePaymentProvider } from './providers/stripe/stripe-payment-provider';
 import { InProcessPaymentPubSub, type PaymentPubSub } from './pubsub/payment-pubsub';
 import { connectRedis, RedisPaymentPubSub } from './pubsub/redis-payment-pubsub';
+import { announceKeyChange, listenForKeyChanges } from './pubsub/merchant-key-changes';
 import { InProcessRateLimitStore, RedisRateLimitStore } from './rest/rate-limit';
 import { StripeWebhooks } from './providers/stripe/stripe-webhooks';
 import { ProviderSyncService } from './services/payments/provider-sync.service';
@@ -69,13 +70,22 @@ export async function startGateway(config: Config, logger: Logger = createLogger
   const pubsub: PaymentPubSub = config.redisUrl
     ? await RedisPaymentPubSub.connect(config.redisUrl, logger.child({ module: 'pubsub' }))
     : new InProcessPaymentPubSub();
-  const rateLimitRedis = config.redisUrl ? await connectRedis(config.redisUrl, logger.child({ module: 'rate-limit' })) : null;
-  const rateLimitStore = rateLimitRedis ? new RedisRateLimitStore(rateLimitRedis) : new InProcessRateLimitStore();
+  // One command connection for the shared rate-limit counters and the key-change announcements.
+  const redisCommands = config.redisUrl ? await connectRedis(config.redisUrl, logger.child({ module: 'redis' })) : null;
+  const rateLimitStore = redisCommands ? new RedisRateLimitStore(redisCommands) : new InProcessRateLimitStore();
   const transitions = new PaymentTransitions(orm, pubsub, metrics, logger.child({ module: 'transitions' }));
   const sync = new ProviderSyncService(orm, provider, transitions, { publicUrl: config.publicUrl }, logger.child({ module: 'provider-sync' }));
   const idempotency = new IdempotencyService(orm, { waitForFirstMs: config.idempotency.waitForFirstMs, staleAfterMs: config.idempotency.staleAfterMs });
   const payments = new PaymentService(orm, provider, sync, idempotency);
-  const merchants = new MerchantService(orm, { keyRotationOverlapHours: config.keyRotationOverlapHours });
+  // With Redis, a key rotation made anywhere clears every instance's key cache at once.
+  const keyChangesLogger = logger.child({ module: 'merchant-keys' });
+  const merchants: MerchantService = new MerchantService(orm, {
+    keyRotationOverlapHours: config.keyRotationOverlapHours,
+    announceKeyChange: redisCommands ? (merchantId) => announceKeyChange(redisCommands, merchantId, keyChangesLogger) : undefined,
+  });
+  const keyChangeListener = config.redisUrl
+    ? await listenForKeyChanges(config.redisUrl, keyChangesLogger, (merchantId) => merchants.forgetCachedKeys(merchantId))
+    : null;
   const paymentUpdates = new PaymentUpdatesService(pubsub, metrics);
   const reconciler = new Reconciler(
     orm,
@@ -128,7 +138,8 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       await server.close();
       await emulator?.handle.close();
       await pubsub.close();
-      await rateLimitRedis?.quit();
+      await redisCommands?.quit();
+      await keyChangeListener?.quit();
       await orm.close();
     },
   };

@@ -1,13 +1,17 @@
 /**
  * The merchant key cache (MerchantService): a looked-up key is trusted for a bounded time, never past
  * its own end, and a rotation made by another process (the CLI, another instance) reaches this one
- * within that time. Two MerchantService instances on their own connections play the two processes.
+ * within that time, or at once when it is announced through Redis. Two MerchantService instances on
+ * their own connections play the two processes.
  */
 import 'reflect-metadata';
 import { loadConfig } from '../../src/config';
 import { createOrm, type Orm } from '../../src/orm';
 import { MerchantService } from '../../src/services/merchants/merchant.service';
-import { sleep } from '../support/checkout-kit';
+import { sleep, waitFor } from '../support/checkout-kit';
+import { testLogger } from '../support/gateway-harness';
+import { announceKeyChange, listenForKeyChanges } from '../../src/pubsub/merchant-key-changes';
+import { connectRedis } from '../../src/pubsub/redis-payment-pubsub';
 
 let gatewayOrm: Orm;
 let cliOrm: Orm;
@@ -51,4 +55,23 @@ it('remembers no unknown key, so a key issued a moment later works at once', asy
   expect(await gateway.authenticate('sk_test_not_issued_yet')).toBeNull();
   const merchant = await gateway.createMerchant('New merchant');
   expect(await gateway.authenticate(merchant.publishableKey)).toEqual({ merchantId: merchant.id, scope: 'PUBLISHABLE' });
+});
+
+it("clears another instance's cached key at once when the rotation is announced through Redis", async () => {
+  const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const logger = testLogger();
+  const gateway = new MerchantService(gatewayOrm, { keyRotationOverlapHours: 24, keyCacheTtlMs: 60_000 });
+  const listener = await listenForKeyChanges(redisUrl, logger, (merchantId) => gateway.forgetCachedKeys(merchantId));
+  const publisher = await connectRedis(redisUrl, logger);
+  const cli = new MerchantService(cliOrm, { keyRotationOverlapHours: 24, announceKeyChange: (merchantId) => announceKeyChange(publisher, merchantId, logger) });
+  try {
+    const merchant = await cli.createMerchant('Announced merchant');
+    expect(await gateway.authenticate(merchant.secretKey)).toEqual({ merchantId: merchant.id, scope: 'SECRET' });
+    await cli.rotateSecretKey(merchant.id);
+    await cli.rotateSecretKey(merchant.id); // the first key's overlap ends now
+    // The cache would trust the key for a minute; only the announcement can end it this soon.
+    await waitFor(async () => (await gateway.authenticate(merchant.secretKey)) === null, 3000);
+  } finally {
+    await Promise.all([listener.quit(), publisher.quit()]);
+  }
 });

@@ -34,8 +34,9 @@ const MAX_KEY_LENGTH = 200;
 
 /**
  * How long a looked-up key is trusted without asking the database again. Every request carries a key,
- * so this saves one query per request; it is also how late another process's rotation reaches this one
- * (a key rotated here, by this service, is dropped at once).
+ * so this saves one query per request. A rotation drops the merchant's cached keys at once, here and,
+ * with Redis, on every instance (pubsub/merchant-key-changes.ts); this bounds how late a rotation
+ * reaches an instance that missed its announcement.
  */
 export const KEY_CACHE_TTL_MS = 10_000;
 /** Live keys remembered at most; unknown keys are never remembered, so guessing cannot fill it. */
@@ -53,7 +54,12 @@ export class MerchantService {
 
   constructor(
     private readonly orm: Orm,
-    private readonly options: { keyRotationOverlapHours: number; keyCacheTtlMs?: number },
+    private readonly options: {
+      keyRotationOverlapHours: number;
+      keyCacheTtlMs?: number;
+      /** Tells the other instances (pubsub/merchant-key-changes.ts) to drop this merchant's cached keys. */
+      announceKeyChange?: (merchantId: string) => Promise<void>;
+    },
   ) {}
 
   async createMerchant(name: string): Promise<IssuedMerchant> {
@@ -87,7 +93,9 @@ export class MerchantService {
     merchant.previousSecretKeyExpiresAt = previousKeyValidUntil;
     merchant.secretKeyHash = hashKey(secretKey);
     await em.flush();
-    this.forgetKeysOf(merchantId); // a key this rotation ended stops now, not when its cache entry ages out
+    // A key this rotation ended stops now, here and, through the announcement, on every instance.
+    this.forgetCachedKeys(merchantId);
+    await this.options.announceKeyChange?.(merchantId);
     return { id: merchant.id, secretKey, previousKeyValidUntil };
   }
 
@@ -125,7 +133,8 @@ export class MerchantService {
     return { auth: { merchantId: merchant.id, scope: 'SECRET' }, validUntil };
   }
 
-  private forgetKeysOf(merchantId: string): void {
+  /** Drops this instance's cached keys of a merchant (after a rotation here or announced by another process). */
+  forgetCachedKeys(merchantId: string): void {
     for (const [hash, cached] of this.keyCache) if (cached.auth.merchantId === merchantId) this.keyCache.delete(hash);
   }
 
