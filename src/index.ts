@@ -79,7 +79,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
   const payments = new PaymentService(orm, provider, sync, idempotency);
   // With Redis, a key rotation made anywhere clears every instance's key cache at once.
   const keyChangesLogger = logger.child({ module: 'merchant-keys' });
-  const merchants: MerchantService = new MerchantService(orm, {
+  const merchants = new MerchantService(orm, {
     keyRotationOverlapHours: config.keyRotationOverlapHours,
     announceKeyChange: redisCommands ? (merchantId) => announceKeyChange(redisCommands, merchantId, keyChangesLogger) : undefined,
   });

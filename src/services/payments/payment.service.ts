@@ -81,7 +81,7 @@ export class PaymentService {
    * any other is answered as it stands. Null when no such payment was ever saved.
    */
   private async resumePayment(merchantId: string, ref: string): Promise<PaymentView | null> {
-    const payment = await this.orm.em.fork().findOne(Payment, { ref, merchantId });
+    const payment = await this.selectOwned(merchantId, ref);
     if (!payment) return null;
     if (payment.status !== PaymentStatus.PROCESSING) return this.view(payment);
     return this.sync.openCheckoutSession(payment, PaymentEventSource.API);
@@ -209,8 +209,12 @@ export class PaymentService {
   private async lookUpOwned(merchantId: string, rawRef: unknown): Promise<{ ref: string; payment: Payment | null }> {
     const ref = validatePaymentRef(rawRef);
     setPaymentRefOnActiveSpan(ref);
+    return { ref, payment: await this.selectOwned(merchantId, ref) };
+  }
+
+  private async selectOwned(merchantId: string, ref: string): Promise<Payment | null> {
     const [payment] = await selectEntities(this.orm, Payment, 'select * from `payment` where `ref` = ? and `merchant_id` = ?', [ref, merchantId]);
-    return { ref, payment: payment ?? null };
+    return payment ?? null;
   }
 
   private view(payment: Payment): Promise<PaymentView> {
