@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { startChild, type BenchChild } from './lib/processes';
-import { paced } from './lib/load';
+import { paced, percentile } from './lib/load';
 import { seedPendingPayments, completionEventBody, signatureFor, type SeededPayment } from './lib/fixtures';
 import type { Bench } from './scenarios';
 
@@ -109,11 +109,6 @@ async function activeSubscriptions(gatewayUrl: string): Promise<number> {
   const text = await (await fetch(`${gatewayUrl}/metrics`)).text();
   const match = /^gateway_subscriptions_active (\d+)/m.exec(text);
   return match ? Number(match[1]) : 0;
-}
-
-function percentile(sorted: number[], q: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 }
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {

@@ -92,7 +92,7 @@ export async function load(target: LoadTarget, shape: LoadShape): Promise<LoadRe
     max: result.latency.max,
     failures: refused + result.non2xx + result.errors + result.timeouts,
     seconds,
-    serverCpuMs: cpuBefore !== undefined && cpuAfter !== undefined && answered > 0 ? (cpuAfter - cpuBefore) / 1000 / answered : null,
+    serverCpuMs: cpuPerRequest(cpuBefore, cpuAfter, answered),
   };
 }
 
@@ -182,18 +182,28 @@ export async function paced(target: LoadTarget, shape: { ratePerSecond: number; 
   const cpuAfter = await target.serverCpuMicros?.();
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.max(0, Math.ceil(q * latencies.length) - 1))] ?? NaN;
   return {
     target: target.name,
     connections: shape.connections,
     requests: latencies.length,
     throughput: latencies.length / seconds,
-    p50: at(0.5),
-    p90: at(0.9),
-    p99: at(0.99),
+    p50: percentile(latencies, 0.5),
+    p90: percentile(latencies, 0.9),
+    p99: percentile(latencies, 0.99),
     max: latencies.at(-1) ?? NaN,
     failures,
     seconds,
-    serverCpuMs: cpuBefore !== undefined && cpuAfter !== undefined && latencies.length > 0 ? (cpuAfter - cpuBefore) / 1000 / latencies.length : null,
+    serverCpuMs: cpuPerRequest(cpuBefore, cpuAfter, latencies.length),
   };
+}
+
+/** The q-quantile (0..1) of ascending values, by the nearest rank; NaN when there are none. */
+export function percentile(sorted: number[], q: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+
+/** ms of the serving process's CPU per answered request, from its CPU time (µs) before and after. */
+function cpuPerRequest(before: number | undefined, after: number | undefined, answered: number): number | null {
+  return before !== undefined && after !== undefined && answered > 0 ? (after - before) / 1000 / answered : null;
 }

@@ -54,10 +54,7 @@ async function createPayment(req: IncomingMessage, res: ServerResponse): Promise
   const now = new Date();
   const expiresAt = new Date(Math.floor((now.getTime() + 60 * 60_000) / 1000) * 1000);
 
-  const connection = await pool.getConnection();
-  let paymentId: number;
-  try {
-    await connection.beginTransaction();
+  const paymentId = await inTransaction(async (connection) => {
     const [inserted] = await connection.execute<mysql.ResultSetHeader>(
       `insert into payment (ref, merchant_id, order_id, status, amount, currency, line_items, success_url, cancel_url,
          customer_email, metadata, expires_at, version, created_at, updated_at)
@@ -65,18 +62,12 @@ async function createPayment(req: IncomingMessage, res: ServerResponse): Promise
       [ref, merchantId, input.orderId, amount, input.currency, JSON.stringify(input.lineItems), input.successUrl, input.cancelUrl,
         input.customerEmail ?? null, JSON.stringify(input.metadata ?? {}), expiresAt, now, now],
     );
-    paymentId = inserted.insertId;
     await connection.execute(
       `insert into payment_event (payment_id, at, source, from_status, to_status, applied) values (?, ?, 'API', null, 'PROCESSING', 1)`,
-      [paymentId, now],
+      [inserted.insertId, now],
     );
-    await connection.commit();
-  } catch (error) {
-    await connection.rollback();
-    throw error;
-  } finally {
-    connection.release();
-  }
+    return inserted.insertId;
+  });
 
   const session = await stripe.checkout.sessions.create(
     {
@@ -123,9 +114,7 @@ async function guardedTransition(
   event: Stripe.Event | null,
   set: Record<string, string | null> = {},
 ): Promise<void> {
-  const connection = await pool.getConnection();
-  try {
-    await connection.beginTransaction();
+  await inTransaction(async (connection) => {
     const columns = Object.keys(set).map((column) => `, ${column} = ?`).join('');
     const [updated] = await connection.execute<mysql.ResultSetHeader>(
       `update payment set status = ?, version = ?, updated_at = ?${columns} where id = ? and version = ? and status = ?`,
@@ -138,7 +127,16 @@ async function guardedTransition(
         [paymentId, new Date(), source, from, to, event?.id ?? null, event?.type ?? null],
       );
     }
+  });
+}
+
+async function inTransaction<T>(work: (connection: mysql.PoolConnection) => Promise<T>): Promise<T> {
+  const connection = await pool.getConnection();
+  try {
+    await connection.beginTransaction();
+    const result = await work(connection);
     await connection.commit();
+    return result;
   } catch (error) {
     await connection.rollback();
     throw error;
