@@ -18,11 +18,11 @@
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import mysql from 'mysql2/promise';
 import Redis from 'ioredis';
 import Stripe from 'stripe';
 import { startChild, ROOT, type BenchChild } from './lib/processes';
+import { freePort } from '../test/support/free-port';
 import { renderChart, type ChartPoint } from './lib/chart';
 import { completedEventTemplate } from './lib/fixtures';
 import { TARGETS, judge, type Judged } from './lib/targets';
@@ -223,17 +223,6 @@ async function redisAnswers(url: string): Promise<boolean> {
 function stripeTarget(url: string): Stripe.StripeConfig {
   const target = new URL(url);
   return { host: target.hostname, port: Number(target.port), protocol: 'http', maxNetworkRetries: 0 };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function machine(mariadb: string, redis: boolean) {

@@ -7,6 +7,7 @@ import type Stripe from 'stripe';
 import { alternate, load, paced, type LoadResult, type LoadTarget } from './lib/load';
 import { seedPendingPayments, completionEventBody, signatureFor, type SeededPayment } from './lib/fixtures';
 import { FLOOR, SUBJECT } from './lib/targets';
+import { paymentInput } from '../test/support/payment-input';
 import type { plan } from './run';
 
 /** The selection a customer's status page polls: no history, no line items. */
@@ -33,21 +34,6 @@ export interface Bench {
 
 const auth = (key: string) => ({ authorization: `Bearer ${key}` });
 const graphqlOk = (status: number, body: string) => status === 200 && !body.includes('"errors"');
-let order = 0;
-/** The createPayment input of every create request: a unique orderId, the rest as a shop would send. */
-const paymentInput = () => ({
-  orderId: `bench-${process.pid}-${++order}`,
-  currency: 'usd',
-  lineItems: [
-    { name: 'T-shirt', unitAmount: 2500, quantity: 2 },
-    { name: 'Socks', unitAmount: 700, quantity: 1 },
-  ],
-  successUrl: 'https://shop.example/thanks',
-  cancelUrl: 'https://shop.example/cart',
-  customerEmail: 'buyer@example.com',
-  metadata: { cartId: 'c-42' },
-});
-
 /** Warms every target up, then runs them alternately at each concurrency level. */
 async function compareAtEachLevel(bench: Bench, scenario: string, targets: LoadTarget[]): Promise<void> {
   const { shape, say } = bench;

@@ -3,7 +3,6 @@
  * and a Stripe emulator over real HTTP, plus a `stripe` SDK client for looking into the emulator.
  * Nothing of ours is mocked.
  */
-import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
 import { loadConfig } from '../../src/config';
@@ -13,6 +12,11 @@ import { startGateway, type RunningGateway } from '../../src/index';
 import type { IssuedMerchant } from '../../src/services/merchants/merchant.service';
 import { createStripeEmulator, type StripeEmulator, type StripeEmulatorOptions } from '../../src/stripe-emulator';
 import { checkRestAnswer } from './openapi-check';
+import { freePort } from './free-port';
+
+// Light helpers of their own modules (the bench uses them too), offered here with the harness.
+export { freePort } from './free-port';
+export { paymentInput } from './payment-input';
 
 export interface Harness {
   gateway: RunningGateway;
@@ -48,17 +52,6 @@ export function testLogger() {
   if (process.env.TEST_LOG_LEVEL) return createLogger(process.env.TEST_LOG_LEVEL);
   if (!process.env.TEST_LOG_FILE) return createLogger('silent');
   return createLogger('debug', pino.destination({ dest: process.env.TEST_LOG_FILE, append: true, sync: true }));
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export function sdkFor(url: string, key = 'sk_test_harness'): Stripe {
@@ -168,25 +161,6 @@ async function startGatewayFor(
       await gateway.close();
       await emulator.close();
     },
-  };
-}
-
-let orderCounter = 0;
-/** A valid createPayment input with a fresh orderId; override any field. */
-export function paymentInput(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  orderCounter += 1;
-  return {
-    orderId: `order-${Date.now()}-${process.pid}-${orderCounter}`,
-    currency: 'usd',
-    lineItems: [
-      { name: 'T-shirt', unitAmount: 2500, quantity: 2 },
-      { name: 'Socks', unitAmount: 700, quantity: 1 },
-    ],
-    successUrl: 'https://shop.example/thanks',
-    cancelUrl: 'https://shop.example/cart',
-    customerEmail: 'buyer@example.com',
-    metadata: { cartId: 'c-42' },
-    ...overrides,
   };
 }
 
