@@ -25,8 +25,11 @@ export interface Judged {
   met: boolean;
 }
 
-const peak = (runs: LoadResult[] | undefined, target: string) =>
-  Math.max(0, ...(runs ?? []).filter((run) => run.target === target).map((run) => run.throughput));
+/** The target's best throughput over the levels run; NaN when it was not run. */
+function peak(runs: LoadResult[] | undefined, target: string): number {
+  const throughputs = (runs ?? []).filter((run) => run.target === target).map((run) => run.throughput);
+  return throughputs.length ? Math.max(...throughputs) : NaN;
+}
 
 /** Every target of what was run (a partial run, --only, judges only its own). */
 export function judge(results: Record<string, LoadResult[]>, paced: LoadResult | null, subscriptions: SubscriptionFigures | null): Judged[] {
@@ -41,7 +44,7 @@ export function judge(results: Record<string, LoadResult[]>, paced: LoadResult |
   };
   const ran = (name: TargetName) => {
     const value = values[name];
-    return value !== undefined && !Number.isNaN(value) && value !== 0;
+    return value !== undefined && !Number.isNaN(value);
   };
   return (Object.keys(TARGETS) as TargetName[]).filter(ran).map((name) => {
     const target = TARGETS[name] as { atLeast?: number; atMost?: number; what: string };
