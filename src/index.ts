@@ -74,7 +74,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
   const redisCommands = config.redisUrl ? await connectRedis(config.redisUrl, logger.child({ module: 'redis' })) : null;
   const rateLimitStore = redisCommands ? new RedisRateLimitStore(redisCommands) : new InProcessRateLimitStore();
   const transitions = new PaymentTransitions(orm, pubsub, metrics, logger.child({ module: 'transitions' }));
-  const sync = new ProviderSyncService(orm, provider, transitions, { publicUrl: config.publicUrl }, logger.child({ module: 'provider-sync' }));
+  const sync = new ProviderSyncService(orm, provider, transitions, { publicUrl: config.publicUrl }, metrics, logger.child({ module: 'provider-sync' }));
   const idempotency = new IdempotencyService(orm, { waitForFirstMs: config.idempotency.waitForFirstMs, staleAfterMs: config.idempotency.staleAfterMs });
   const payments = new PaymentService(orm, provider, sync, idempotency);
   // With Redis, a key rotation made anywhere clears every instance's key cache at once.

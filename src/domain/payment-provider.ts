@@ -42,6 +42,10 @@ export interface CheckoutSession {
   url: string | null;
   state: CheckoutSessionState;
   paymentRef: string | null;
+  /** What the session charges, in minor units of `currency`; checked against the payment before it is believed. */
+  amountTotal: number | null;
+  /** ISO 4217, upper case. */
+  currency: string | null;
 }
 
 export interface PaymentProvider {

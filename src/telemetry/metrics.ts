@@ -39,6 +39,13 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  private readonly providerMismatches = new Counter({
+    name: 'gateway_provider_session_mismatches_total',
+    help: 'Provider sessions not applied because they are not the payment\'s own or charge another amount or currency',
+    labelNames: ['reason', 'source'] as const,
+    registers: [this.registry],
+  });
+
   private readonly providerDuration = new Histogram({
     name: 'gateway_provider_call_duration_seconds',
     help: 'Calls to the payment provider (Stripe) by operation and outcome',
@@ -95,6 +102,10 @@ export class GatewayMetrics {
 
   webhookHandled(type: string, outcome: WebhookOutcome): void {
     this.webhooks.inc({ type, outcome });
+  }
+
+  providerMismatch(reason: string, source: string): void {
+    this.providerMismatches.inc({ reason, source });
   }
 
   providerCall(operation: string, outcome: string, seconds: number): void {

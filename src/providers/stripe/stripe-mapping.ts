@@ -30,11 +30,18 @@ export function toCheckoutSession(session: Stripe.Checkout.Session): CheckoutSes
   if (typeof session?.id !== 'string' || (session.client_reference_id !== null && typeof session.client_reference_id !== 'string')) {
     throw new Error('Stripe sent a checkout session without a readable id');
   }
+  const amountTotal = session.amount_total ?? null;
+  const currency = session.currency ?? null;
+  if ((amountTotal !== null && !Number.isSafeInteger(amountTotal)) || (currency !== null && typeof currency !== 'string')) {
+    throw new Error('Stripe sent a checkout session without a readable amount or currency');
+  }
   return {
     id: session.id,
     url: session.url,
     state: sessionState(session),
     paymentRef: session.client_reference_id,
+    amountTotal,
+    currency: currency?.toUpperCase() ?? null,
   };
 }
 
