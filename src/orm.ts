@@ -3,7 +3,7 @@
  * per dialect (migrations/mysql, migrations/sqlite) because the two differ in DDL; they run
  * non-transactionally since MariaDB commits DDL implicitly anyway.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MikroORM, type EntityDictionary, type Options, type Transaction } from '@mikro-orm/core';
 import { MySqlDriver } from '@mikro-orm/mysql';
@@ -42,13 +42,24 @@ export async function createOrm(database: DatabaseConfig, options: { poolSize?: 
       migrations: { migrationsList: mysqlMigrations, transactional: false, allOrNothing: false, snapshot: false, silent: true },
     });
   }
-  if (database.path !== ':memory:') mkdirSync(dirname(database.path), { recursive: true });
+  if (database.path !== ':memory:') keepPrivate(database.path);
   return MikroORM.init({
     ...common,
     driver: LibSqlDriver,
     dbName: database.path,
     migrations: { migrationsList: sqliteMigrations, transactional: false, allOrNothing: false, snapshot: false, silent: true },
   });
+}
+
+/**
+ * The embedded database holds customers' emails and amounts: it is created readable by its owner only
+ * (SQLite gives its journal and WAL files the database file's mode), and a file left readable by an
+ * older version is tightened. A new data folder is private too.
+ */
+function keepPrivate(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  closeSync(openSync(path, 'a', 0o600));
+  chmodSync(path, 0o600);
 }
 
 /** Applies pending migrations; returns the names applied. */
