@@ -86,6 +86,8 @@ describe('signatures', () => {
     ['a re-serialised body', (payload: string) => ({ body: JSON.stringify(JSON.parse(payload), null, 2), options: {}, sign: payload })],
     ['a wrong secret', (payload: string) => ({ body: payload, options: { secret: 'whsec_not_the_right_one' } })],
     ['a timestamp older than 300 s', (payload: string) => ({ body: payload, options: { timestamp: Math.floor(Date.now() / 1000) - 301 } })],
+    ['a timestamp more than 300 s ahead', (payload: string) => ({ body: payload, options: { timestamp: Math.floor(Date.now() / 1000) + 301 } })],
+    ['a timestamp a year ahead', (payload: string) => ({ body: payload, options: { timestamp: Math.floor(Date.now() / 1000) + 365 * 86_400 } })],
     ['no Stripe-Signature header', (payload: string) => ({ body: payload, options: { signature: null } })],
     ['a garbage header', (payload: string) => ({ body: payload, options: { signature: 't=1,v1=00' } })],
   ])('%s: 400 and no change', async (_name, tamper) => {
@@ -156,6 +158,18 @@ describe('asynchronous payments and declines', () => {
     expect((await read(payment.ref)).status).toBe('PENDING');
   });
 
+});
+
+describe('clocks that disagree a little', () => {
+  it('a signature dated within 300 s ahead (a sender whose clock runs fast) is accepted', async () => {
+    h.emulator.setFaults({ webhookDropRate: 1 });
+    const payment = await createPayment();
+    await completeSession(h, payment.providerSessionId, 'paid');
+    const [completed] = await eventsOfSession(h, payment.providerSessionId);
+    const response = await deliverWebhook(h, JSON.stringify(completed), { timestamp: Math.floor(Date.now() / 1000) + 240 });
+    expect(response.status).toBe(200);
+    expect((await read(payment.ref)).status).toBe('SUCCEEDED');
+  });
 });
 
 describe('events that are not ours', () => {

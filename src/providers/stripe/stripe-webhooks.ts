@@ -19,6 +19,12 @@ export class StripeWebhooks implements ProviderWebhooks {
 
   parseWebhookEvent(rawBody: Buffer, signatureHeader: string | undefined): ProviderEvent {
     if (!signatureHeader) throw new WebhookSignatureError('The Stripe-Signature header is missing');
+    // The SDK refuses events older than the tolerance but not ones dated ahead: a signature made with
+    // a future timestamp would otherwise stay replayable for as long as that future lasts.
+    const signedAt = Number(/(?:^|,)\s*t=(\d{1,12})(?:,|$)/.exec(signatureHeader)?.[1]);
+    if (signedAt > Date.now() / 1000 + WEBHOOK_TOLERANCE_SECONDS) {
+      throw new WebhookSignatureError('The Stripe-Signature timestamp is too far in the future');
+    }
     let event: Stripe.Event;
     try {
       event = this.webhooks.constructEvent(rawBody, signatureHeader, this.secret, WEBHOOK_TOLERANCE_SECONDS);
