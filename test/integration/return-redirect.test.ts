@@ -1,5 +1,5 @@
 import { freePort, startHarness, paymentInput, type Harness } from '../support/gateway-harness';
-import { completeSession, deliverWebhook, eventsOfSession, listenToUpdates, sleep, wsClient } from '../support/checkout-kit';
+import { completeSession, deliverWebhook, eventsOfSession, listenToUpdates, sleep, waitFor, wsClient } from '../support/checkout-kit';
 
 let h: Harness;
 beforeAll(async () => {
@@ -14,6 +14,14 @@ async function createPayment(): Promise<any> {
   return (await h.rest('POST', '/api/v1/payment', { body: paymentInput() })).body;
 }
 const read = async (ref: string) => (await h.rest('GET', `/api/v1/payment?ref=${ref}`)).body;
+/** How many calls of one kind the gateway made to the provider, from its own metrics. */
+async function providerCalls(operation: string): Promise<number> {
+  const text = await (await fetch(`${h.gateway.url}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('gateway_provider_call_duration_seconds_count{') && line.includes(`operation="${operation}"`))
+    .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+}
 const returnPath = (payment: any, sessionId = payment.providerSessionId) => `/api/v1/payment/return?ref=${payment.ref}&session_id=${sessionId}`;
 
 describe("the customer's return", () => {
@@ -45,6 +53,24 @@ describe("the customer's return", () => {
     const mismatch = await h.rest('GET', returnPath(payment, other.providerSessionId), { key: null });
     expect(mismatch.status).toBe(400);
     expect(mismatch.body.error.details[0].field).toBe('session_id');
+  });
+
+  it('a payment already final is answered from the database: reloading the return asks Stripe nothing', async () => {
+    const payment = await createPayment();
+    await completeSession(h, payment.providerSessionId, 'paid');
+    await waitFor(async () => (await read(payment.ref)).status === 'SUCCEEDED');
+    const reads = async () => providerCalls('retrieve_checkout_session');
+    const before = await reads();
+    for (let i = 0; i < 20; i++) {
+      const answer = await h.rest('GET', returnPath(payment), { key: null });
+      expect(answer.status).toBe(303);
+      expect(new URL(answer.headers.get('location')!).searchParams.get('status')).toBe('SUCCEEDED');
+    }
+    expect(await reads()).toBe(before);
+    // Positive control: a payment still open is read from Stripe on its return.
+    const open = await createPayment();
+    await h.rest('GET', returnPath(open), { key: null });
+    expect(await reads()).toBe(before + 1);
   });
 
   it('the cancel link 303s to the cancelUrl with ref', async () => {

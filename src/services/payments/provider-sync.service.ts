@@ -7,6 +7,7 @@ import { selectEntities, type Orm } from '../../orm';
 import { Payment } from '../../entities/payment.entity';
 import { PaymentNotFoundError, ProviderError, ProviderUnavailableError, ValidationError } from '../../domain/errors';
 import {
+  isTerminal,
   PaymentEventSource,
   PaymentStatus,
   statusForEventOutcome,
@@ -122,6 +123,9 @@ export class ProviderSyncService {
     if (typeof rawSessionId !== 'string' || rawSessionId !== payment.providerSessionId) {
       throw ValidationError.single('session_id', "is not this payment's checkout session");
     }
+    // A final status never changes: the provider has nothing to add, and a reloading browser (or
+    // someone replaying the link) must not turn into one provider read per hit.
+    if (isTerminal(payment.status)) return withQuery(payment.successUrl, { ref: payment.ref, status: payment.status });
     try {
       const session = await this.provider.retrieveCheckoutSession(rawSessionId);
       payment = await this.applySessionState(payment, session, PaymentEventSource.RETURN);
