@@ -8,4 +8,8 @@ export class JobLease {
 
   @Property({ type: 'datetime', length: 3 })
   leaseUntil!: Date;
+
+  /** The instance holding it: only the holder may release it early. */
+  @Property({ type: 'string', length: 64 })
+  holder!: string;
 }

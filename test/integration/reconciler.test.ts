@@ -113,3 +113,46 @@ describe('while Stripe hangs', () => {
     await creates;
   }, 30_000);
 });
+
+describe('the event replay lease', () => {
+  let ownDb: ScratchDatabase;
+  let own: Harness;
+  beforeAll(async () => {
+    ownDb = await createScratchDatabase();
+    own = await startHarness({ env: { DATABASE_URL: ownDb.url, STRIPE_TIMEOUT_MS: '500' } });
+  });
+  afterAll(async () => {
+    await own?.close();
+    await ownDb?.drop();
+  });
+
+  it('a pass that outlived its lease does not release the lease another instance took meanwhile', async () => {
+    const { createConnection } = await import('mysql2/promise');
+    const sql = await createConnection({ uri: ownDb.url, timezone: 'Z' }); // the gateway stores UTC
+    try {
+      own.emulator.setFaults({ apiLatencyMs: 1500 }); // the replay's event listing hangs past the timeout
+      const pass = own.gateway.reconciler.runOnce();
+      const leaseRow = async () => ((await sql.query('select holder, lease_until from job_lease where name = ?', ['reconciler:event-replay'])) as any)[0][0];
+      const taken = await waitFor(leaseRow);
+      expect(taken.holder).not.toBe('');
+      // Meanwhile its lease lapsed and another instance took it, for another minute.
+      await sql.query("update job_lease set holder = 'another-instance', lease_until = date_add(utc_timestamp(3), interval 60 second) where name = ?", [
+        'reconciler:event-replay',
+      ]);
+      await pass;
+      const after = await leaseRow();
+      expect(after.holder).toBe('another-instance');
+      expect(after.lease_until.getTime()).toBeGreaterThan(Date.now() + 30_000);
+
+      // Positive control: a pass that still holds its own lease frees it when done.
+      own.emulator.resetFaults();
+      await sql.query('update job_lease set lease_until = utc_timestamp(3) - interval 1 second where name = ?', ['reconciler:event-replay']);
+      await own.gateway.reconciler.runOnce();
+      const freed = await leaseRow();
+      expect(freed.holder).toBe(taken.holder);
+      expect(freed.lease_until.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
+    } finally {
+      await sql.end();
+    }
+  }, 30_000);
+});

@@ -10,6 +10,7 @@
  * 4. Idempotency records past their 24 hours: forgotten.
  * All changes go through the same transition function as requests and webhooks (source RECONCILER).
  */
+import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Orm } from '../../orm';
 import { Payment } from '../../entities/payment.entity';
@@ -47,6 +48,8 @@ const CLAIM_MS = 120_000;
 
 export class Reconciler {
   private timer: NodeJS.Timeout | null = null;
+  /** Names this instance as the holder of the leases it takes. */
+  private readonly instanceId = randomUUID();
   private running: Promise<ReconcileReport> | null = null;
 
   constructor(
@@ -154,7 +157,8 @@ export class Reconciler {
       }
       return replayed;
     } finally {
-      await this.orm.em.fork().nativeUpdate(JobLease, { name: lease }, { leaseUntil: new Date() });
+      // Only while still ours: a pass that outlived its lease must not free another instance's.
+      await this.orm.em.fork().nativeUpdate(JobLease, { name: lease, holder: this.instanceId }, { leaseUntil: new Date() });
     }
   }
 
@@ -181,11 +185,11 @@ export class Reconciler {
     const now = new Date();
     const until = new Date(now.getTime() + holdMs);
     try {
-      await em.insert(JobLease, { name, leaseUntil: until });
+      await em.insert(JobLease, { name, leaseUntil: until, holder: this.instanceId });
       return true;
     } catch (error) {
       if (!(error instanceof UniqueConstraintViolationException)) throw error;
     }
-    return (await em.nativeUpdate(JobLease, { name, leaseUntil: { $lt: now } }, { leaseUntil: until })) === 1;
+    return (await em.nativeUpdate(JobLease, { name, leaseUntil: { $lt: now } }, { leaseUntil: until, holder: this.instanceId })) === 1;
   }
 }
