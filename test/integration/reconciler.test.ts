@@ -156,3 +156,92 @@ describe('the event replay lease', () => {
     }
   }, 30_000);
 });
+
+describe('Idempotency-Key records left behind by a request that died', () => {
+  const STALE = 'date_sub(utc_timestamp(3), interval 10 minute)'; // past IDEMPOTENCY_STALE_AFTER_MS (2 min)
+
+  async function withSql<T>(work: (sql: any) => Promise<T>): Promise<T> {
+    const { createConnection } = await import('mysql2/promise');
+    const sql = await createConnection({ uri: db.url, timezone: 'Z' });
+    try {
+      return await work(sql);
+    } finally {
+      await sql.end();
+    }
+  }
+  const recordOf = (key: string) =>
+    withSql(async (sql) => ((await sql.query('select state, response from idempotency_record where idempotency_key = ?', [key])) as any)[0][0]);
+  /** What a crash mid-request leaves: the record running, untouched for a while, with no answer. */
+  const abandon = (key: string) =>
+    withSql((sql) => sql.query(`update idempotency_record set state = 'running', response = null, updated_at = ${STALE} where idempotency_key = ?`, [key]));
+  const create = (key: string, body = paymentInput()) => h.rest('POST', '/api/v1/payment', { body, headers: { 'idempotency-key': key } });
+
+  it('are settled by the reconciler without waiting for a repeat: the payment made is the answer, a payment never saved frees the key', async () => {
+    const seed = Date.now();
+    // 1. The payment was made (PENDING) but the request died before storing its answer.
+    const madeKey = `made-${seed}`;
+    const madeBody = paymentInput();
+    const made = await create(madeKey, madeBody);
+    expect(made.status).toBe(201);
+    await abandon(madeKey);
+    // 2. The request died before saving any payment.
+    const lostKey = `lost-${seed}`;
+    await withSql((sql) =>
+      sql.query(
+        `insert into idempotency_record (merchant_id, idempotency_key, request_hash, state, payment_ref, created_at, updated_at) values (?, ?, 'x', 'running', ?, ${STALE}, ${STALE})`,
+        [h.merchant.id, lostKey, 'pay_neversaved00000000000000'],
+      ),
+    );
+    // 3. The request died while Stripe was away: the payment is still PROCESSING.
+    const processingKey = `processing-${seed}`;
+    h.emulator.setFaults({ apiErrorRate: 1 });
+    const processingBody = paymentInput();
+    const unavailable = await create(processingKey, processingBody);
+    expect(unavailable.status).toBe(503);
+    h.emulator.resetFaults();
+    await abandon(processingKey);
+    // Positive control: a running record that is not stale belongs to a live request and is left alone.
+    const liveKey = `live-${seed}`;
+    await create(liveKey);
+    await withSql((sql) => sql.query(`update idempotency_record set state = 'running', response = null where idempotency_key = ?`, [liveKey]));
+
+    const report = await h.gateway.reconciler.runOnce();
+    expect(report.idempotencySettled).toBeGreaterThanOrEqual(3);
+
+    const settledMade = await recordOf(madeKey);
+    expect(settledMade.state).toBe('done');
+    expect(JSON.parse(typeof settledMade.response === 'string' ? settledMade.response : JSON.stringify(settledMade.response)).payment.ref).toBe(made.body.ref);
+    expect(await recordOf(lostKey)).toBeUndefined();
+    expect((await recordOf(processingKey)).state).not.toBe('running');
+    expect((await recordOf(liveKey)).state).toBe('running');
+
+    // The repeats are answered at once: the same payment, and a fresh one for the key that made nothing.
+    const again = await create(madeKey, madeBody);
+    expect(again.status).toBe(201);
+    expect(again.body.ref).toBe(made.body.ref);
+    const finished = await create(processingKey, processingBody);
+    expect(finished.status).toBe(201);
+    expect(finished.body).toMatchObject({ ref: unavailable.body.error.ref, status: 'PENDING' });
+    await withSql((sql) => sql.query(`update idempotency_record set state = 'done', updated_at = utc_timestamp(3) where idempotency_key = ?`, [liveKey]));
+  });
+
+  it('are forgotten after 24 hours whatever their state', async () => {
+    const key = `old-retryable-${Date.now()}`;
+    await withSql((sql) =>
+      sql.query(
+        "insert into idempotency_record (merchant_id, idempotency_key, request_hash, state, payment_ref, created_at, updated_at) values (?, ?, 'x', 'retryable', 'pay_old000000000000000000000', date_sub(utc_timestamp(3), interval 25 hour), date_sub(utc_timestamp(3), interval 25 hour))",
+        [h.merchant.id, key],
+      ),
+    );
+    const recent = `recent-retryable-${Date.now()}`;
+    await withSql((sql) =>
+      sql.query(
+        "insert into idempotency_record (merchant_id, idempotency_key, request_hash, state, payment_ref, created_at, updated_at) values (?, ?, 'x', 'retryable', 'pay_new000000000000000000000', utc_timestamp(3), utc_timestamp(3))",
+        [h.merchant.id, recent],
+      ),
+    );
+    await h.gateway.reconciler.runOnce();
+    expect(await recordOf(key)).toBeUndefined();
+    expect(await recordOf(recent)).toBeDefined();
+  });
+});

@@ -30,6 +30,9 @@ export interface IdempotentCreate {
   resume(ref: string): Promise<PaymentView | null>;
 }
 
+/** What became of the payment an abandoned record reserved: its answer, still being created, or never saved. */
+export type AbandonedPayment = PaymentView | 'processing' | null;
+
 const POLL_MS = 50;
 
 /** An answer replayed from storage: the first request's error, with its code and public details. */
@@ -75,9 +78,35 @@ export class IdempotencyService {
     }
   }
 
-  /** Forgets records older than `olderThan` (API.md promises at least 24 h). */
+  /**
+   * Forgets records older than `olderThan` (API.md promises at least 24 h), whatever their state: a
+   * record left running or retryable by a request nobody repeated must not stay for ever.
+   */
   async purge(olderThan: Date): Promise<number> {
-    return this.orm.em.fork().nativeDelete(IdempotencyRecord, { createdAt: { $lt: olderThan }, state: 'done' });
+    return this.orm.em.fork().nativeDelete(IdempotencyRecord, { createdAt: { $lt: olderThan }, updatedAt: { $lt: olderThan } });
+  }
+
+  /**
+   * Settles records left 'running' by a request that died mid-way (a crash), so that none waits for
+   * a repeat that may never come. Each stale one is taken over (one instance wins) and then:
+   * no payment was saved → deleted, the key is free again; the payment is still PROCESSING →
+   * retryable (the reconciler finishes the payment, a repeat answers it); otherwise → done, with the
+   * payment as the answer a repeat gets. Returns how many were settled.
+   */
+  async settleAbandoned(lookUp: (merchantId: string, ref: string) => Promise<AbandonedPayment>, limit: number): Promise<number> {
+    const staleBefore = new Date(Date.now() - this.options.staleAfterMs);
+    const abandoned = await this.orm.em.fork().find(IdempotencyRecord, { state: 'running', updatedAt: { $lt: staleBefore } }, { limit });
+    let settled = 0;
+    for (const candidate of abandoned) {
+      const record = await this.takeOver(candidate);
+      if (!record) continue; // a repeat or another instance got there first
+      const payment = await lookUp(record.merchantId, record.paymentRef);
+      if (payment === null) await this.release(record);
+      else if (payment === 'processing') await this.finish(record, 'retryable', null);
+      else await this.finish(record, 'done', { kind: 'payment', payment: JSON.parse(JSON.stringify(payment)) });
+      settled += 1;
+    }
+    return settled;
   }
 
   private async claim(merchantId: string, key: string, requestHash: string): Promise<IdempotencyRecord | null> {
@@ -121,7 +150,7 @@ export class IdempotencyService {
     } catch (error) {
       if (error instanceof ValidationError) {
         // Nothing was made: the key stays free for the corrected request.
-        await this.orm.em.fork().nativeDelete(IdempotencyRecord, { merchantId: record.merchantId, idempotencyKey: record.idempotencyKey });
+        await this.release(record);
       } else if (error instanceof ProviderUnavailableError) {
         await this.finish(record, 'retryable', null);
       } else if (error instanceof GatewayError) {
@@ -130,6 +159,10 @@ export class IdempotencyService {
       // Anything else stays 'running' and is taken over once stale: the reserved ref keeps it one payment.
       throw error;
     }
+  }
+
+  private async release(record: IdempotencyRecord): Promise<void> {
+    await this.orm.em.fork().nativeDelete(IdempotencyRecord, { merchantId: record.merchantId, idempotencyKey: record.idempotencyKey });
   }
 
   private async finish(record: IdempotencyRecord, state: 'done' | 'retryable', response: StoredAnswer | null): Promise<void> {

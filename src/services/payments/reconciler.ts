@@ -7,7 +7,8 @@
  *    idempotency key (which finds the session if it was made) → PENDING, or FAILED if refused.
  * 2. PENDING payments past expiresAt, or without news for a while: read the session, apply it.
  * 3. Events whose delivery failed: fetched back from the provider and applied as webhooks are.
- * 4. Idempotency records past their 24 hours: forgotten.
+ * 4. Idempotency-Key records left running by a request that died: settled (idempotency.service.ts).
+ * 5. Idempotency records past their 24 hours: forgotten, whatever their state.
  * All changes go through the same transition function as requests and webhooks (source RECONCILER).
  */
 import { randomUUID } from 'node:crypto';
@@ -20,7 +21,8 @@ import { PaymentEventSource, PaymentStatus } from '../../domain/payment-status';
 import type { PaymentProvider } from '../../domain/payment-provider';
 import type { Logger } from '../../logger';
 import type { ProviderSyncService } from './provider-sync.service';
-import type { IdempotencyService } from './idempotency.service';
+import type { AbandonedPayment, IdempotencyService } from './idempotency.service';
+import { loadPaymentView } from './payment-view';
 import type { GatewayMetrics } from '../../telemetry/metrics';
 
 export interface ReconcilerOptions {
@@ -39,6 +41,7 @@ export interface ReconcileReport {
   finished: number;
   synced: number;
   eventsReplayed: number;
+  idempotencySettled: number;
   idempotencyPurged: number;
 }
 
@@ -83,11 +86,12 @@ export class Reconciler {
   }
 
   private async pass(): Promise<ReconcileReport> {
-    const report: ReconcileReport = { finished: 0, synced: 0, eventsReplayed: 0, idempotencyPurged: 0 };
+    const report: ReconcileReport = { finished: 0, synced: 0, eventsReplayed: 0, idempotencySettled: 0, idempotencyPurged: 0 };
     const steps: [keyof ReconcileReport, () => Promise<number>][] = [
       ['finished', () => this.finishInterruptedCreations()],
       ['synced', () => this.syncQuietPendingPayments()],
       ['eventsReplayed', () => this.replayUndeliveredEvents()],
+      ['idempotencySettled', () => this.idempotency.settleAbandoned((merchantId, ref) => this.abandonedPayment(merchantId, ref), this.options.batchSize)],
       ['idempotencyPurged', () => this.idempotency.purge(new Date(Date.now() - IDEMPOTENCY_RETENTION_MS))],
     ];
     for (const [name, step] of steps) {
@@ -98,7 +102,12 @@ export class Reconciler {
       }
     }
     this.logger.info(report, 'reconciler pass done');
-    this.metrics.reconcilerRun({ finished: report.finished, synced: report.synced, events_replayed: report.eventsReplayed });
+    this.metrics.reconcilerRun({
+      finished: report.finished,
+      synced: report.synced,
+      events_replayed: report.eventsReplayed,
+      idempotency_settled: report.idempotencySettled,
+    });
     return report;
   }
 
@@ -160,6 +169,13 @@ export class Reconciler {
       // Only while still ours: a pass that outlived its lease must not free another instance's.
       await this.orm.em.fork().nativeUpdate(JobLease, { name: lease, holder: this.instanceId }, { leaseUntil: new Date() });
     }
+  }
+
+  /** The payment an abandoned Idempotency-Key reserved, as a repeat of that request would be answered. */
+  private async abandonedPayment(merchantId: string, ref: string): Promise<AbandonedPayment> {
+    const payment = await this.orm.em.fork().findOne(Payment, { merchantId, ref });
+    if (!payment) return null;
+    return payment.status === PaymentStatus.PROCESSING ? 'processing' : loadPaymentView(this.orm, payment);
   }
 
   /**
