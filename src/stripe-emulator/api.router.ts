@@ -2,16 +2,19 @@ import express, { Router } from 'express';
 import type { CheckoutService, PaymentBehavior } from './checkout.service';
 import type { EventStore } from './event.store';
 import type { FaultState } from './faults';
-import { readExpand, readString, rejectUnknown } from './form-params';
+import { readEnum, rejectUnknown } from './form-params';
+import { ExpandKind, ExpandTree, expand, parseExpand } from './expand';
+import type { PaymentIntentStore } from './payment-intent.store';
 import type { EmulatorClock } from './clock';
 import { ApiContext, createPipeline, PipelineDeps, send } from './api-pipeline';
 import { readPageRequest } from './pagination';
 import { validateSessionCreate } from './session-create.validator';
-import { StripeApiError, invalidParam, unrecognizedUrl } from './stripe-error';
+import { StripeApiError, unrecognizedUrl } from './stripe-error';
 
 export interface ApiRouterDeps extends PipelineDeps {
   checkout: CheckoutService;
   events: EventStore;
+  paymentIntents: PaymentIntentStore;
   faults: FaultState;
   clock: EmulatorClock;
 }
@@ -23,6 +26,9 @@ export function createApiRouter(deps: ApiRouterDeps): Router {
   const router = Router();
   const { authenticate, handle } = createPipeline(deps);
   const eventRequest = (ctx: ApiContext) => ({ id: ctx.requestId, idempotency_key: ctx.idempotencyKey });
+  // Every answer goes out through here, so each route expands what was asked the same way.
+  const expanded = <T>(object: T, tree: ExpandTree, kind: ExpandKind) =>
+    ({ body: expand(object, tree, kind, deps.checkout.expandSources) });
 
   // Stripe's bodies are form-encoded; keep the raw text and parse it with the wide qs limits.
   router.use(express.text({ type: () => true, limit: '2mb' }));
@@ -35,48 +41,58 @@ export function createApiRouter(deps: ApiRouterDeps): Router {
       throw new StripeApiError(400, 'invalid_request_error', 'The emulator refused this session (apiRefusalRate)');
     }
     const session = deps.checkout.create(input, ctx.apiVersion);
-    return { body: deps.checkout.retrieve(session.id, input.expand) };
+    return expanded(session, input.expand, 'checkout.session');
   }));
 
   router.get('/checkout/sessions', handle((_ctx, query) => {
     rejectUnknown(query, ['limit', 'starting_after', 'ending_before', 'status', 'created', 'payment_intent', 'customer', 'customer_details', 'payment_link', 'subscription', 'expand', 'customer_account']);
-    return { body: deps.checkout.list(query, readPageRequest(query)) };
+    const tree = parseExpand(query.expand, 'checkout.session.list');
+    return expanded(deps.checkout.list(query, readPageRequest(query)), tree, 'checkout.session.list');
   }));
 
   router.get('/checkout/sessions/:id', handle((_ctx, query, req) => {
     rejectUnknown(query, ['expand']);
-    return { body: deps.checkout.retrieve(String(req.params.id), readExpand(query.expand)) };
+    const tree = parseExpand(query.expand, 'checkout.session');
+    return expanded(deps.checkout.retrieve(String(req.params.id)), tree, 'checkout.session');
   }));
 
   router.get('/checkout/sessions/:id/line_items', handle((_ctx, query, req) => {
     rejectUnknown(query, ['limit', 'starting_after', 'ending_before', 'expand']);
-    return { body: deps.checkout.lineItems(String(req.params.id), readPageRequest(query)) };
+    const tree = parseExpand(query.expand, 'line_item.list');
+    return expanded(deps.checkout.lineItems(String(req.params.id), readPageRequest(query)), tree, 'line_item.list');
   }));
 
   router.post('/checkout/sessions/:id/expire', handle((ctx, params, req) => {
     rejectUnknown(params, ['expand']);
+    const tree = parseExpand(params.expand, 'checkout.session');
     const session = deps.checkout.expire(String(req.params.id), { request: eventRequest(ctx) });
-    return { body: deps.checkout.retrieve(session.id, readExpand(params.expand)) };
+    return expanded(session, tree, 'checkout.session');
   }));
 
   router.post('/test_helpers/checkout/sessions/:id/complete', handle((ctx, params, req) => {
     rejectUnknown(params, ['payment_behavior', 'expand']);
-    const behavior = (readString(params.payment_behavior, 'payment_behavior') ?? 'paid') as PaymentBehavior;
-    if (!PAYMENT_BEHAVIORS.includes(behavior)) {
-      throw invalidParam('payment_behavior', `Invalid payment_behavior: must be one of ${PAYMENT_BEHAVIORS.join(', ')}`);
-    }
+    const behavior = readEnum(params.payment_behavior, 'payment_behavior', PAYMENT_BEHAVIORS) ?? 'paid';
+    const tree = parseExpand(params.expand, 'checkout.session');
     const session = deps.checkout.complete(String(req.params.id), behavior, { request: eventRequest(ctx) });
-    return { body: deps.checkout.retrieve(session.id, readExpand(params.expand)) };
+    return expanded(session, tree, 'checkout.session');
   }));
 
   router.get('/events', handle((_ctx, query) => {
-    rejectUnknown(query, ['limit', 'starting_after', 'ending_before', 'type', 'types', 'created', 'delivery_success']);
-    return { body: deps.events.list(query, readPageRequest(query)) };
+    rejectUnknown(query, ['limit', 'starting_after', 'ending_before', 'type', 'types', 'created', 'delivery_success', 'expand']);
+    const tree = parseExpand(query.expand, 'event.list');
+    return expanded(deps.events.list(query, readPageRequest(query)), tree, 'event.list');
   }));
 
   router.get('/events/:id', handle((_ctx, query, req) => {
     rejectUnknown(query, ['expand']);
-    return { body: deps.events.get(String(req.params.id)) };
+    const tree = parseExpand(query.expand, 'event');
+    return expanded(deps.events.get(String(req.params.id)), tree, 'event');
+  }));
+
+  router.get('/payment_intents/:id', handle((_ctx, query, req) => {
+    rejectUnknown(query, ['expand', 'client_secret']);
+    const tree = parseExpand(query.expand, 'payment_intent');
+    return expanded(deps.paymentIntents.get(String(req.params.id)), tree, 'payment_intent');
   }));
 
   // Anything else under /v1, authenticated or not, is Stripe's "Unrecognized request URL".

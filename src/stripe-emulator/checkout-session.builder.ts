@@ -11,17 +11,18 @@ export function buildSession(
   input: SessionCreateInput,
   ids: { id: string; created: number; url: string },
 ): Stripe.Checkout.Session {
+  const { options } = input;
   return {
     id: ids.id,
     object: 'checkout.session',
     adaptive_pricing: { enabled: false },
     after_expiration: null,
-    allow_promotion_codes: null,
-    allowed_payment_method_types: null,
+    allow_promotion_codes: options.allowPromotionCodes,
+    allowed_payment_method_types: options.allowedPaymentMethodTypes,
     amount_subtotal: input.amountTotal,
     amount_total: input.amountTotal,
     automatic_tax: { enabled: false, liability: null, provider: null, status: null },
-    billing_address_collection: null,
+    billing_address_collection: options.billingAddressCollection,
     cancel_url: input.cancelUrl,
     client_reference_id: input.clientReferenceId,
     client_secret: null,
@@ -35,11 +36,12 @@ export function buildSession(
     custom_text: { after_submit: null, shipping_address: null, submit: null, terms_of_service_acceptance: null },
     customer: null,
     customer_account: null,
-    customer_creation: 'if_required',
+    customer_creation: options.customerCreation ?? 'if_required',
     // Filled in when the customer submits the page, as Stripe does.
     customer_details: null,
     customer_email: input.customerEmail,
     discounts: [],
+    ...(options.excludedPaymentMethodTypes ? { excluded_payment_method_types: options.excludedPaymentMethodTypes } : {}),
     expires_at: input.expiresAt ?? ids.created + 24 * 60 * 60,
     integration_identifier: null,
     invoice: null,
@@ -56,17 +58,17 @@ export function buildSession(
       },
     },
     livemode: false,
-    locale: input.locale,
+    locale: options.locale,
     managed_payments: null,
     metadata: input.metadata,
     mode: 'payment',
     origin_context: null,
     payment_intent: null,
     payment_link: null,
-    payment_method_collection: 'if_required',
+    payment_method_collection: options.paymentMethodCollection ?? 'if_required',
     payment_method_configuration_details: null,
     payment_method_options: { card: { request_three_d_secure: 'automatic' } },
-    payment_method_types: ['card'],
+    payment_method_types: options.paymentMethodTypes ?? ['card'],
     payment_status: 'unpaid',
     permissions: null,
     phone_number_collection: { enabled: false },
@@ -77,7 +79,7 @@ export function buildSession(
     shipping_cost: null,
     shipping_options: [],
     status: 'open',
-    submit_type: null,
+    submit_type: options.submitType,
     subscription: null,
     success_url: input.successUrl,
     total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
@@ -87,10 +89,39 @@ export function buildSession(
   };
 }
 
-/** Stripe creates a one-off Price (and Product) for each `price_data` line; the line items show them. */
-export function buildLineItems(input: SessionCreateInput, created: number): Stripe.LineItem[] {
-  return input.lineItems.map((li) => {
+/**
+ * Stripe creates a one-off Price and Product for each `price_data` line; the line items show the
+ * prices, whose `product` id `expand[]=data.price.product` turns into the Product.
+ */
+export function buildLineItems(
+  input: SessionCreateInput,
+  created: number,
+): { lineItems: Stripe.LineItem[]; products: Stripe.Product[] } {
+  const products: Stripe.Product[] = [];
+  const lineItems = input.lineItems.map((li): Stripe.LineItem => {
     const amount = li.unitAmount * li.quantity;
+    const product: Stripe.Product = {
+      id: newProductId(),
+      object: 'product',
+      active: false,
+      created,
+      default_price: null,
+      description: li.description,
+      images: [],
+      livemode: false,
+      marketing_features: [],
+      metadata: li.productMetadata,
+      name: li.name,
+      package_dimensions: null,
+      shippable: null,
+      tax_code: null,
+      tax_details: null,
+      type: 'service',
+      unit_label: null,
+      updated: created,
+      url: null,
+    };
+    products.push(product);
     const price: Stripe.Price = {
       id: newPriceId(),
       object: 'price',
@@ -103,7 +134,7 @@ export function buildLineItems(input: SessionCreateInput, created: number): Stri
       lookup_key: null,
       metadata: {},
       nickname: null,
-      product: newProductId(),
+      product: product.id,
       recurring: null,
       tax_behavior: 'unspecified',
       tiers_mode: null,
@@ -128,4 +159,5 @@ export function buildLineItems(input: SessionCreateInput, created: number): Stri
       quantity: li.quantity,
     };
   });
+  return { lineItems, products };
 }

@@ -3,8 +3,10 @@ import type { EmulatorClock } from './clock';
 import { buildLineItems, buildSession } from './checkout-session.builder';
 import type { EventRequest, EventStore, SessionEventType, EventRecord } from './event.store';
 import { FormParams, readString } from './form-params';
-import { newPaymentIntentId, newSessionId } from './ids';
+import type { ExpandSources } from './expand';
+import { newSessionId } from './ids';
 import { PageRequest, paginate, readCreatedFilter } from './pagination';
+import type { PaymentIntentStore } from './payment-intent.store';
 import type { SessionCreateInput } from './session-create.validator';
 import { StripeApiError, invalidParam, resourceMissing } from './stripe-error';
 
@@ -21,11 +23,14 @@ interface SessionRecord {
   /** The Stripe-Version the integration created it with; its events are rendered in that version. */
   apiVersion: string;
   paymentIntentMetadata: Record<string, string>;
+  paymentIntentDescription: string | null;
 }
 
 export interface CheckoutServiceDeps {
   clock: EmulatorClock;
   events: EventStore;
+  /** Where a paid session's PaymentIntent is kept. */
+  paymentIntents: PaymentIntentStore;
   /** Base of the hosted page links; read at creation because it is known only once listening. */
   publicUrl: () => string;
   webhookUrls: () => string[];
@@ -44,6 +49,8 @@ export interface CheckoutServiceDeps {
 export class CheckoutService {
   private readonly sessions = new Map<string, SessionRecord>();
   private readonly order: string[] = [];
+  /** The one-off Products of every session's `price_data` lines, by id. */
+  private readonly products = new Map<string, Stripe.Product>();
   private readonly settlements = new Set<NodeJS.Timeout>();
 
   constructor(private readonly deps: CheckoutServiceDeps) {}
@@ -52,23 +59,34 @@ export class CheckoutService {
     const id = newSessionId();
     const created = this.deps.clock.nowSeconds();
     const session = buildSession(input, { id, created, url: `${this.deps.publicUrl()}/c/pay/${id}` });
+    const { lineItems, products } = buildLineItems(input, created);
+    for (const product of products) this.products.set(product.id, product);
     this.sessions.set(id, {
       session,
-      lineItems: buildLineItems(input, created),
+      lineItems,
       apiVersion,
       paymentIntentMetadata: input.paymentIntentMetadata,
+      paymentIntentDescription: input.paymentIntentDescription,
     });
     this.order.push(id);
     this.deps.log(`checkout session ${id} created (${session.amount_total} ${session.currency})`);
     return session;
   }
 
-  retrieve(id: string, expand: string[] = []): Stripe.Checkout.Session {
-    const record = this.find(id);
-    if (!expand.includes('line_items')) return record.session;
-    const url = `/v1/checkout/sessions/${id}/line_items`;
-    return { ...record.session, line_items: { object: 'list', data: record.lineItems, has_more: false, url } };
+  retrieve(id: string): Stripe.Checkout.Session {
+    return this.find(id).session;
   }
+
+  /** What `expand[]` reads: a session's line items, PaymentIntents, the lines' Products. */
+  readonly expandSources: ExpandSources = {
+    lineItemsOf: (sessionId) => {
+      const record = this.find(sessionId);
+      const url = `/v1/checkout/sessions/${sessionId}/line_items`;
+      return { object: 'list', data: record.lineItems, has_more: false, url };
+    },
+    paymentIntent: (id) => this.deps.paymentIntents.find(id),
+    product: (id) => this.products.get(id) ?? null,
+  };
 
   list(query: FormParams, page: PageRequest): Stripe.ApiList<Stripe.Checkout.Session> {
     this.expireDue();
@@ -125,7 +143,16 @@ export class CheckoutService {
     }
     session.status = 'complete';
     session.url = null;
-    session.payment_intent = newPaymentIntentId();
+    // Stripe creates the PaymentIntent when the customer pays; a bank debit's is processing until it settles.
+    session.payment_intent = this.deps.paymentIntents.create({
+      amount: session.amount_total ?? 0,
+      currency: session.currency ?? '',
+      created: this.deps.clock.nowSeconds(),
+      metadata: record.paymentIntentMetadata,
+      description: record.paymentIntentDescription,
+      paymentMethodTypes: session.payment_method_types,
+      status: behavior === 'paid' ? 'succeeded' : 'processing',
+    }).id;
     session.customer_details = {
       address: null,
       business_name: null,
@@ -182,6 +209,7 @@ export class CheckoutService {
     const timer = setTimeout(() => {
       this.settlements.delete(timer);
       if (succeeds) record.session.payment_status = 'paid';
+      this.deps.paymentIntents.settle(String(record.session.payment_intent), succeeds);
       this.deps.log(`checkout session ${record.session.id} async payment ${succeeds ? 'succeeded' : 'failed'}`);
       this.emit(
         succeeds ? 'checkout.session.async_payment_succeeded' : 'checkout.session.async_payment_failed',

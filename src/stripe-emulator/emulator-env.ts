@@ -3,11 +3,18 @@ import type { EmulatorFaults } from './faults';
 import { parseFaultsPatch } from './faults';
 import { newWebhookSecret } from './ids';
 
+/** Loopback only unless asked otherwise; the same default as the embedded emulator's `listen`. */
+export const DEFAULT_HOST = '127.0.0.1';
+
 /** The standalone emulator's settings (`npm run emulator`), read once from the environment. */
 export interface EmulatorEnv {
   port: number;
-  /** Undefined: all interfaces, so that a browser or container elsewhere can reach the page. */
-  host: string | undefined;
+  /**
+   * Interface to bind: 127.0.0.1 unless STRIPE_EMULATOR_HOST says otherwise. The emulator accepts
+   * any test key and completes payments for anyone who asks, so other machines reach it only by
+   * choice (`0.0.0.0` in a container whose port is published).
+   */
+  host: string;
   publicUrl: string | undefined;
   webhookSecret: string;
   /** True when no STRIPE_WEBHOOK_SECRET was given and one was made up: it must be printed. */
@@ -55,7 +62,7 @@ export function readEmulatorEnv(env: Record<string, string | undefined>): Emulat
   }
   return {
     port: e.STRIPE_EMULATOR_PORT,
-    host: e.STRIPE_EMULATOR_HOST,
+    host: e.STRIPE_EMULATOR_HOST ?? DEFAULT_HOST,
     publicUrl: e.STRIPE_EMULATOR_PUBLIC_URL,
     webhookSecret: e.STRIPE_WEBHOOK_SECRET ?? newWebhookSecret(),
     webhookSecretGenerated: e.STRIPE_WEBHOOK_SECRET === undefined,

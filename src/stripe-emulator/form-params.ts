@@ -92,6 +92,44 @@ export function readInteger(
   return n;
 }
 
+/** One of `allowed`, refused as Stripe refuses an unknown enum value: the parameter named, the values listed. */
+export function readEnum<T extends string>(
+  value: FormValue | undefined,
+  param: string,
+  allowed: readonly T[],
+  opts: { required?: boolean } = {},
+): T | null {
+  const text = readString(value, param, opts);
+  if (text === null) return null;
+  if (!(allowed as readonly string[]).includes(text)) throw invalidEnum(param, allowed);
+  return text as T;
+}
+
+/** A list of enum values (`payment_method_types[0]=card`), each checked and named by its index. */
+export function readEnumList<T extends string>(
+  value: FormValue | undefined,
+  param: string,
+  allowed: readonly T[],
+): T[] | null {
+  if (value === undefined || value === '') return null;
+  if (!Array.isArray(value)) throw invalidParam(param, `Invalid array: ${param} must be an array`);
+  return value.map((item, i) => readEnum(item, `${param}[${i}]`, allowed, { required: true })!);
+}
+
+function invalidEnum(param: string, allowed: readonly string[]): never {
+  const listed = allowed.length > 1 ? `${allowed.slice(0, -1).join(', ')}, or ${allowed[allowed.length - 1]}` : allowed.join('');
+  throw invalidParam(param, `Invalid ${param}: must be one of ${listed}`);
+}
+
+/** Stripe's form booleans: the words `true` and `false`. */
+export function readBoolean(value: FormValue | undefined, param: string): boolean | null {
+  const text = readString(value, param);
+  if (text === null) return null;
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  throw invalidParam(param, `Invalid boolean: ${text.slice(0, 40)}`);
+}
+
 /** `expand[]=line_items` arrives as a list; a lone value is accepted too, as Stripe does. */
 export function readExpand(value: FormValue | undefined): string[] {
   if (value === undefined) return [];

@@ -12,11 +12,13 @@ import { send } from './api-pipeline';
 import { CheckoutService } from './checkout.service';
 import { createCheckoutPageRouter } from './checkout-page.router';
 import { EmulatorClock } from './clock';
+import { DEFAULT_HOST } from './emulator-env';
 import { EventStore } from './event.store';
 import { EmulatorFaults, FaultState } from './faults';
 import { createFaultsRouter } from './faults.router';
 import { QS_OPTIONS } from './form-params';
 import { IdempotencyStore } from './idempotency.store';
+import { PaymentIntentStore } from './payment-intent.store';
 import { StripeApiError } from './stripe-error';
 import { WebhookSender } from './webhook.sender';
 
@@ -43,7 +45,11 @@ export interface StripeEmulatorOptions {
 }
 
 export interface StripeEmulator {
-  /** Port 0 picks a free port. Without a host it listens on all interfaces and links use localhost. */
+  /**
+   * Port 0 picks a free port. The host defaults to 127.0.0.1: the emulator takes any test key and
+   * lets anyone complete payments, so it is reachable from elsewhere only when asked for
+   * (`0.0.0.0`, e.g. in a container). Links name the host bound, or `localhost` for a wildcard one.
+   */
   listen(port?: number, host?: string): Promise<{ url: string; port: number }>;
   /** Stops timers, pending deliveries and the server. */
   close(): Promise<void>;
@@ -70,6 +76,7 @@ export function createStripeEmulator(options: StripeEmulatorOptions): StripeEmul
   let listeningUrl: string | null = null;
 
   const events = new EventStore();
+  const paymentIntents = new PaymentIntentStore();
   const sender = new WebhookSender({
     secret: options.webhookSecret,
     retry: options.webhookRetry ?? { initialDelayMs: 500, maxAttempts: 8 },
@@ -80,6 +87,7 @@ export function createStripeEmulator(options: StripeEmulatorOptions): StripeEmul
   const checkout = new CheckoutService({
     clock,
     events,
+    paymentIntents,
     publicUrl: () => (options.publicUrl ?? listeningUrl ?? 'http://localhost').replace(/\/+$/, ''),
     webhookUrls: () => webhookUrls,
     onEvent: (record) => sender.enqueue(record),
@@ -107,6 +115,7 @@ export function createStripeEmulator(options: StripeEmulatorOptions): StripeEmul
       defaultApiVersion: DEFAULT_API_VERSION,
       checkout,
       events,
+      paymentIntents,
       clock,
     }),
   );
@@ -119,7 +128,7 @@ export function createStripeEmulator(options: StripeEmulatorOptions): StripeEmul
   let expiryTimer: NodeJS.Timeout | null = null;
 
   return {
-    async listen(port = 0, host?: string) {
+    async listen(port = 0, host = DEFAULT_HOST) {
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
@@ -128,7 +137,7 @@ export function createStripeEmulator(options: StripeEmulatorOptions): StripeEmul
         });
       });
       const bound = (server.address() as AddressInfo).port;
-      const linkHost = !host || host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+      const linkHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
       listeningUrl = `http://${linkHost}:${bound}`;
       expiryTimer = setInterval(() => checkout.expireDue(), options.expiryCheckIntervalMs ?? 1000);
       expiryTimer.unref();

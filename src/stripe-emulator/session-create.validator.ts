@@ -9,13 +9,17 @@ import {
   FormParams,
   FormValue,
   isHash,
-  readExpand,
+  readEnum,
   readInteger,
   readMetadata,
   readString,
   rejectUnknown,
 } from './form-params';
+import { ExpandTree, parseExpand } from './expand';
+import { SessionOptions, readSessionOptions } from './session-options';
+import { MODES } from './stripe-enums';
 import { StripeApiError, invalidParam, missingParam, resourceMissing } from './stripe-error';
+
 
 /** What a valid `POST /v1/checkout/sessions` asks for, in the emulator's terms. */
 export interface LineItemInput {
@@ -41,9 +45,11 @@ export interface SessionCreateInput {
   metadata: Record<string, string>;
   paymentIntentMetadata: Record<string, string>;
   paymentIntentDescription: string | null;
-  locale: string | null;
-  expand: string[];
+  /** The options Stripe echoes on the session. */
+  options: SessionOptions;
+  expand: ExpandTree;
 }
+
 
 // Every parameter Stripe documents for this endpoint: unknown ones are refused as Stripe refuses
 // them; known ones the emulator does not model are accepted and ignored (see README).
@@ -81,12 +87,9 @@ const MAX_URL_LENGTH = 5000;
 export function validateSessionCreate(params: FormParams, nowSeconds: number): SessionCreateInput {
   rejectUnknown(params, TOP_LEVEL);
 
-  const mode = readString(params.mode, 'mode', { required: true });
+  const mode = readEnum(params.mode, 'mode', MODES, { required: true })!;
   if (mode !== 'payment') {
-    if (mode === 'setup' || mode === 'subscription') {
-      throw invalidParam('mode', `The emulator implements only mode=payment, not mode=${mode}.`);
-    }
-    throw invalidParam('mode', `Invalid mode: must be one of payment, setup, or subscription`);
+    throw invalidParam('mode', `The emulator implements only mode=payment, not mode=${mode}.`);
   }
 
   const lineItems = readLineItems(params.line_items);
@@ -101,7 +104,8 @@ export function validateSessionCreate(params: FormParams, nowSeconds: number): S
   const expiresAt = readExpiresAt(params.expires_at, nowSeconds);
   const metadata = readMetadata(params.metadata, 'metadata');
   const pid = readPaymentIntentData(params.payment_intent_data);
-  const locale = readString(params.locale, 'locale');
+  const options = readSessionOptions(params);
+  const expand = parseExpand(params.expand, 'checkout.session');
 
   return {
     currency,
@@ -115,10 +119,11 @@ export function validateSessionCreate(params: FormParams, nowSeconds: number): S
     metadata,
     paymentIntentMetadata: pid.metadata,
     paymentIntentDescription: pid.description,
-    locale,
-    expand: readExpand(params.expand),
+    options,
+    expand,
   };
 }
+
 
 function readLineItems(value: FormValue | undefined): LineItemInput[] {
   if (value === undefined || value === '') throw missingParam('line_items');
