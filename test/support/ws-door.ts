@@ -23,7 +23,9 @@ export function gatewayClient(gatewayUrl: string, key: string | null): Client {
     webSocketImpl: WebSocket,
     connectionParams: key ? { authorization: `Bearer ${key}` } : {},
     retryAttempts: 0,
-    lazy: true,
+    // One socket for the client's life (a lazy client would open one per operation).
+    lazy: false,
+    onNonLazyError: () => undefined,
   });
 }
 
