@@ -164,6 +164,7 @@ function documentPreparer(schema: GraphQLSchema, production: boolean) {
     if (payload.extensions && 'persistedQuery' in payload.extensions) {
       return [coded('PersistedQueryNotSupported', 'PERSISTED_QUERY_NOT_SUPPORTED')];
     }
+    if (!payload.query) return [coded('GraphQL operations must contain a non-empty `query`', 'BAD_REQUEST')];
     const document = validDocument(payload.query);
     if (Array.isArray(document)) return document;
     const operation: OperationDefinitionNode | null | undefined = getOperationAST(document, payload.operationName);
