@@ -39,6 +39,9 @@ const envSchema = z.object({
   RECONCILER_PENDING_STALE_AFTER_MS: z.coerce.number().int().min(0).max(86_400_000).default(900_000),
   RATE_LIMIT_PER_KEY_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
+  WS_MAX_SOCKETS_PER_KEY: z.coerce.number().int().min(1).default(500),
+  WS_MAX_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
+  WS_MAX_OPERATIONS_PER_SOCKET: z.coerce.number().int().min(1).default(100),
   METRICS_TOKEN: optionalString,
   KEY_ROTATION_OVERLAP_HOURS: z.coerce.number().min(0).max(24 * 90).default(24),
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(httpUrl.optional()),
@@ -72,6 +75,8 @@ export interface Config {
   idempotency: { waitForFirstMs: number; staleAfterMs: number };
   reconciler: { enabled: boolean; intervalMs: number; processingAfterMs: number; pendingStaleAfterMs: number };
   rateLimits: { perKeyPerMinute: number; perIpPerMinute: number };
+  /** Open WebSockets this instance accepts per key and per client address, and operations per socket. */
+  webSocketLimits: { maxSocketsPerKey: number; maxSocketsPerAddress: number; maxOperationsPerSocket: number };
   metricsToken: string | undefined;
   /** OpenTelemetry tracing (src/telemetry/tracing.ts); off while `otlpEndpoint` is undefined. */
   tracing: { otlpEndpoint: string | undefined; serviceName: string };
@@ -112,6 +117,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     idempotency: { waitForFirstMs: e.IDEMPOTENCY_WAIT_MS, staleAfterMs: e.IDEMPOTENCY_STALE_AFTER_MS },
     metricsToken: e.METRICS_TOKEN,
     rateLimits: { perKeyPerMinute: e.RATE_LIMIT_PER_KEY_PER_MINUTE, perIpPerMinute: e.RATE_LIMIT_PER_IP_PER_MINUTE },
+    webSocketLimits: {
+      maxSocketsPerKey: e.WS_MAX_SOCKETS_PER_KEY,
+      maxSocketsPerAddress: e.WS_MAX_SOCKETS_PER_ADDRESS,
+      maxOperationsPerSocket: e.WS_MAX_OPERATIONS_PER_SOCKET,
+    },
     reconciler: {
       enabled: e.RECONCILER_ENABLED === 'true',
       intervalMs: e.RECONCILER_INTERVAL_MS,

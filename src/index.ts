@@ -77,14 +77,15 @@ export async function startGateway(config: Config, logger: Logger = createLogger
   const sync = new ProviderSyncService(orm, provider, transitions, { publicUrl: config.publicUrl }, metrics, logger.child({ module: 'provider-sync' }));
   const idempotency = new IdempotencyService(orm, { waitForFirstMs: config.idempotency.waitForFirstMs, staleAfterMs: config.idempotency.staleAfterMs });
   const payments = new PaymentService(orm, provider, sync, idempotency);
-  // With Redis, a key rotation made anywhere clears every instance's key cache at once.
+  // With Redis, a key rotation made anywhere clears every instance's key cache and re-checks its
+  // WebSockets at once.
   const keyChangesLogger = logger.child({ module: 'merchant-keys' });
   const merchants = new MerchantService(orm, {
     keyRotationOverlapHours: config.keyRotationOverlapHours,
     announceKeyChange: redisCommands ? (merchantId) => announceKeyChange(redisCommands, merchantId, keyChangesLogger) : undefined,
   });
   const keyChangeListener = config.redisUrl
-    ? await listenForKeyChanges(config.redisUrl, keyChangesLogger, (merchantId) => merchants.forgetCachedKeys(merchantId))
+    ? await listenForKeyChanges(config.redisUrl, keyChangesLogger, (merchantId) => merchants.keysChanged(merchantId))
     : null;
   const paymentUpdates = new PaymentUpdatesService(pubsub, metrics);
   const reconciler = new Reconciler(

@@ -24,8 +24,8 @@ import { PaymentUpdatedResolver } from './resolvers/payment-updated.resolver';
 import type { GraphQLContext } from './resolvers/context';
 import { errorReportingPlugin, formatGraphQLError } from './resolvers/graphql-errors';
 import { attachSubscriptionServer } from './resolvers/subscription-server';
-import { MAX_DOCUMENT_TOKENS, queryLimitsRule } from './resolvers/query-limits';
-import { httpOperationRules, refuseHttpSubscriptions } from './resolvers/operation-rules';
+import { MAX_DOCUMENT_TOKENS } from './resolvers/query-limits';
+import { noSubscriptionsOverHttp, operationRules, refuseHttpSubscriptions } from './resolvers/operation-rules';
 import { rateLimit, type RateLimitStore, type RateLimits } from './rest/rate-limit';
 import helmet from 'helmet';
 import type { GatewayMetrics } from './telemetry/metrics';
@@ -42,7 +42,7 @@ import { returnRouter } from './rest/return.router';
 import { restErrorHandler, sendError } from './rest/http-errors';
 
 export interface GatewayServerDeps {
-  config: Pick<Config, 'nodeEnv'>;
+  config: Pick<Config, 'nodeEnv' | 'webSocketLimits'>;
   orm: Orm;
   logger: Logger;
   payments: PaymentService;
@@ -92,14 +92,22 @@ export async function createGatewayServer(deps: GatewayServerDeps): Promise<Gate
   const schema = await buildGatewaySchema({ get: (someClass) => resolvers.get(someClass) });
   const production = deps.config.nodeEnv === 'production';
 
-  const sockets = attachSubscriptionServer(httpServer, schema, deps);
+  const sockets = attachSubscriptionServer(httpServer, schema, {
+    merchants: deps.merchants,
+    paymentUpdates: deps.paymentUpdates,
+    rateLimitStore: deps.rateLimitStore,
+    rateLimits: deps.rateLimits,
+    socketLimits: deps.config.webSocketLimits,
+    production,
+  });
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
-    introspection: !production,
+    // Introspection is refused in production by operationRules, the same list the WebSocket door uses.
+    introspection: true,
     includeStacktraceInErrorResponses: false,
     // Without introspection, "did you mean …?" hints would give the schema away field by field.
     hideSchemaDetailsFromClientErrors: production,
-    validationRules: [queryLimitsRule(), httpOperationRules],
+    validationRules: [...operationRules({ production }), noSubscriptionsOverHttp],
     // Automatic persisted queries are not offered: their hash errors would be one more path to mask.
     persistedQueries: false,
     parseOptions: { maxTokens: MAX_DOCUMENT_TOKENS },

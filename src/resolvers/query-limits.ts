@@ -7,8 +7,17 @@
  * - fields: every field selection, fragments included as often as they are spread;
  * - cost: every field costs 1, multiplied by the size of each list above it: the `first` of the field
  *   that asked for it (a connection's `first` sizes its `edges`), else 20; 100 when `first` is a variable.
- * Fragments are measured once each and reused, so a document of nested fragment spreads cannot make
- * the check itself expensive; a fragment cycle is refused by GraphQL's own rules, and skipped here.
+ * The document is measured as it executes: a fragment (inline or named) counts where it is spread,
+ * under the list sizes of that place. Each named fragment is measured once per list size it is
+ * spread under and reused, so nested spreads cannot make the check itself expensive; a fragment
+ * cycle is refused by GraphQL's own rules, and skipped here.
+ *
+ * Introspection (`__schema`, `__type`) reads only the in-memory schema but answers with a lot of it,
+ * and needs its own deep shape whole (GraphiQL's and code generators' introspection query nests
+ * `ofType` eight levels): each such field costs a fixed INTROSPECTION_COST and counts its aliases,
+ * while depth and fields inside it are not counted; instead its lists (`types`, `fields`, `args`…)
+ * may nest at most INTROSPECTION_MAX_LIST_NESTING deep, as deep as the standard query goes, which
+ * bounds the size of its answer. `__typename` is an ordinary field (cost 1).
  */
 import {
   GraphQLError,
@@ -40,6 +49,15 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxDepth: 10, maxAliases: 20,
 /** Tokens in one document: parsing stops there, before any validation work. */
 export const MAX_DOCUMENT_TOKENS = 3_000;
 
+/**
+ * What one `__schema` or `__type` costs: about what its answer weighs against a page of payments (the
+ * full introspection answer of this schema is some 60 KB). A handful per document pass; a flood of
+ * aliased copies does not (the alias limit stops it first, the cost limit without aliases).
+ */
+export const INTROSPECTION_COST = 2_500;
+/** Lists nested inside introspection: `__schema { types { fields { args } } }` is the standard query's deepest. */
+export const INTROSPECTION_MAX_LIST_NESTING = 3;
+
 /** The size assumed for a list field without a `first` argument (our connections default to 20). */
 const DEFAULT_LIST_SIZE = 20;
 /** The largest `first` any list accepts, used when `first` is a variable. */
@@ -50,6 +68,12 @@ interface Measure {
   aliases: number;
   fields: number;
   cost: number;
+}
+
+interface IntrospectionShape {
+  aliases: number;
+  /** The deepest chain of list fields (`types { fields { args } }` is 3). */
+  listNesting: number;
 }
 
 export function queryLimitsRule(limits: QueryLimits = DEFAULT_QUERY_LIMITS) {
@@ -76,29 +100,30 @@ export function queryLimitsRule(limits: QueryLimits = DEFAULT_QUERY_LIMITS) {
           const type = (typeName && context.getSchema().getType(typeName)) || parent;
           add(measureSelections(selection.selectionSet, type as GraphQLOutputType | null, sizeHint));
         } else {
-          add(measureFragment(selection.name.value));
+          add(measureFragment(selection.name.value, sizeHint));
         }
       }
       return total;
     };
 
-    const measureFragment = (name: string): Measure => {
-      const known = measured.get(name);
+    // A fragment spread under `payments(first: 100)` sizes its `edges` by 100, as inline it would:
+    // its measure depends on the list size it is spread under, so that size is part of the memo key.
+    const measureFragment = (name: string, sizeHint: number | undefined): Measure => {
+      const memoKey = `${name}@${sizeHint ?? ''}`;
+      const known = measured.get(memoKey);
       if (known) return known;
       const fragment = fragments.get(name);
       if (!fragment || inProgress.has(name)) return { depth: 0, aliases: 0, fields: 0, cost: 0 };
       inProgress.add(name);
       const type = context.getSchema().getType(fragment.typeCondition.name.value) as GraphQLOutputType | undefined;
-      const result = measureSelections(fragment.selectionSet, type ?? null);
+      const result = measureSelections(fragment.selectionSet, type ?? null, sizeHint);
       inProgress.delete(name);
-      measured.set(name, result);
+      measured.set(memoKey, result);
       return result;
     };
 
     const measureField = (field: FieldNode, parent: GraphQLOutputType | null, sizeHint: number | undefined): Measure => {
-      // Introspection (__schema, __type) has a fixed, deep shape that GraphiQL and code generators need
-      // whole; it reads only the schema, and production turns it off altogether.
-      if (field.name.value.startsWith('__')) return { depth: 0, aliases: 0, fields: 0, cost: 0 };
+      if (field.name.value === '__schema' || field.name.value === '__type') return measureIntrospection(field);
       const definition = fieldsOf(parent)?.[field.name.value];
       const own = { aliases: field.alias ? 1 : 0, fields: 1 };
       if (!field.selectionSet) return { depth: 1, ...own, cost: 1 };
@@ -113,6 +138,48 @@ export function queryLimitsRule(limits: QueryLimits = DEFAULT_QUERY_LIMITS) {
         fields: own.fields + child.fields,
         cost: 1 + multiplier * child.cost,
       };
+    };
+
+    /** See INTROSPECTION_COST: a fixed cost, aliases counted, list nesting bounded instead of depth. */
+    const measureIntrospection = (field: FieldNode): Measure => {
+      const ownType = context.getSchema().getType(field.name.value === '__schema' ? '__Schema' : '__Type') as GraphQLOutputType;
+      const inside = field.selectionSet ? introspectionShape(field.selectionSet, ownType) : { aliases: 0, listNesting: 0 };
+      if (inside.listNesting > INTROSPECTION_MAX_LIST_NESTING) {
+        context.reportError(
+          new GraphQLError(`Introspection lists nested ${inside.listNesting} deep exceed the limit of ${INTROSPECTION_MAX_LIST_NESTING}`, { nodes: [field] }),
+        );
+      }
+      return { depth: 1, aliases: (field.alias ? 1 : 0) + inside.aliases, fields: 1, cost: INTROSPECTION_COST };
+    };
+
+    // Named fragments inside introspection are measured once per type, like measureFragment.
+    const introspectionFragments = new Map<string, IntrospectionShape>();
+    const introspectionShape = (selectionSet: SelectionSetNode, parent: GraphQLOutputType | null): IntrospectionShape => {
+      const total: IntrospectionShape = { aliases: 0, listNesting: 0 };
+      const add = (part: IntrospectionShape, ownList = 0) => {
+        total.aliases += part.aliases;
+        total.listNesting = Math.max(total.listNesting, part.listNesting + ownList);
+      };
+      for (const selection of selectionSet.selections) {
+        if (selection.kind === Kind.INLINE_FRAGMENT) add(introspectionShape(selection.selectionSet, parent));
+        else if (selection.kind === Kind.FRAGMENT_SPREAD) {
+          const name = selection.name.value;
+          const memoKey = `${name}@${parent ? getNamedType(parent).name : ''}`;
+          const fragment = fragments.get(name);
+          if (!introspectionFragments.has(memoKey) && fragment && !inProgress.has(name)) {
+            inProgress.add(name);
+            introspectionFragments.set(memoKey, introspectionShape(fragment.selectionSet, parent));
+            inProgress.delete(name);
+          }
+          add(introspectionFragments.get(memoKey) ?? { aliases: 0, listNesting: 0 });
+        } else {
+          const definition = fieldsOf(parent)?.[selection.name.value];
+          add({ aliases: selection.alias ? 1 : 0, listNesting: 0 });
+          if (!definition || !selection.selectionSet) continue;
+          add(introspectionShape(selection.selectionSet, definition.type), isListType(getNullableType(definition.type)) ? 1 : 0);
+        }
+      }
+      return total;
     };
 
     return {

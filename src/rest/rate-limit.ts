@@ -70,18 +70,27 @@ export interface RateLimits {
 const WINDOW_MS = 60_000;
 
 /**
- * Counts the request against its client address and, when it carries one, its key. `render` answers
- * in the door's own shape (REST error body, or GraphQL errors).
+ * Counts one request (an HTTP request, or one operation or connection over WebSocket) against its
+ * client address and, when it carries one, its key, in the same buckets whichever door it came
+ * through. Answers the error to give when a limit is exceeded, else null.
  */
+export async function countRequest(
+  store: RateLimitStore,
+  limits: RateLimits,
+  caller: { address: string | undefined; key: string | undefined },
+): Promise<RateLimitedError | null> {
+  const checks = [{ bucket: `ip:${caller.address ?? 'unknown'}`, limit: limits.perIpPerMinute }];
+  if (caller.key) checks.push({ bucket: `key:${hashKey(caller.key)}`, limit: limits.perKeyPerMinute });
+  const windows = await store.hit(checks.map((check) => check.bucket), WINDOW_MS);
+  const exceeded = windows.find((window, i) => window.count > checks[i].limit);
+  return exceeded ? new RateLimitedError(Math.max(1, Math.ceil(exceeded.resetInMs / 1000))) : null;
+}
+
+/** The HTTP door's limit: `render` answers in the door's own shape (REST error body, or GraphQL errors). */
 export function rateLimit(store: RateLimitStore, limits: RateLimits, render: (res: Response, error: RateLimitedError) => void): RequestHandler {
   return async (req, res, next) => {
-    const key = bearerKey(req.headers.authorization);
-    const checks = [{ bucket: `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`, limit: limits.perIpPerMinute }];
-    if (key) checks.push({ bucket: `key:${hashKey(key)}`, limit: limits.perKeyPerMinute });
-    const windows = await store.hit(checks.map((check) => check.bucket), WINDOW_MS);
-    const exceeded = windows.find((window, i) => window.count > checks[i].limit);
-    if (exceeded) {
-      const error = new RateLimitedError(Math.max(1, Math.ceil(exceeded.resetInMs / 1000)));
+    const error = await countRequest(store, limits, { address: req.ip ?? req.socket.remoteAddress, key: bearerKey(req.headers.authorization) });
+    if (error) {
       res.setHeader('Retry-After', String(error.retryAfterSeconds));
       render(res, error);
       return;

@@ -51,6 +51,8 @@ interface CachedKey {
 export class MerchantService {
   /** Live keys by hash (see KEY_CACHE_TTL_MS). */
   private readonly keyCache = new Map<string, CachedKey>();
+  /** Told of every change of a merchant's keys, made here or announced by another instance. */
+  private readonly keyChangeListeners = new Set<(merchantId: string) => void>();
 
   constructor(
     private readonly orm: Orm,
@@ -94,7 +96,7 @@ export class MerchantService {
     merchant.secretKeyHash = hashKey(secretKey);
     await em.flush();
     // A key this rotation ended stops now, here and, through the announcement, on every instance.
-    this.forgetCachedKeys(merchantId);
+    this.keysChanged(merchantId);
     await this.options.announceKeyChange?.(merchantId);
     return { id: merchant.id, secretKey, previousKeyValidUntil };
   }
@@ -136,6 +138,21 @@ export class MerchantService {
   /** Drops this instance's cached keys of a merchant (after a rotation here or announced by another process). */
   forgetCachedKeys(merchantId: string): void {
     for (const [hash, cached] of this.keyCache) if (cached.auth.merchantId === merchantId) this.keyCache.delete(hash);
+  }
+
+  /**
+   * A merchant's keys changed (rotated here, or announced by another instance): its cached keys are
+   * dropped and the listeners told, so that open WebSockets re-check their key at once.
+   */
+  keysChanged(merchantId: string): void {
+    this.forgetCachedKeys(merchantId);
+    for (const listener of this.keyChangeListeners) listener(merchantId);
+  }
+
+  /** Calls `listener(merchantId)` after every change of a merchant's keys; returns the way to stop. */
+  onKeysChanged(listener: (merchantId: string) => void): () => void {
+    this.keyChangeListeners.add(listener);
+    return () => void this.keyChangeListeners.delete(listener);
   }
 
   async countMerchants(): Promise<number> {
