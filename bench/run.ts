@@ -117,6 +117,7 @@ async function main(): Promise<void> {
         RECONCILER_ENABLED: 'false',
         RATE_LIMIT_PER_KEY_PER_MINUTE: '1000000000',
         RATE_LIMIT_PER_IP_PER_MINUTE: '1000000000',
+        RATE_LIMIT_REDIRECTS_PER_IP_PER_MINUTE: '1000000000',
         ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
       },
       execArgv: ['--expose-gc', ...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(options.out, 'profiles')}`] : [])],

@@ -39,6 +39,7 @@ const envSchema = z.object({
   RECONCILER_PENDING_STALE_AFTER_MS: z.coerce.number().int().min(0).max(86_400_000).default(900_000),
   RATE_LIMIT_PER_KEY_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
+  RATE_LIMIT_REDIRECTS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   WS_MAX_SOCKETS_PER_KEY: z.coerce.number().int().min(1).default(500),
   WS_MAX_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
   WS_MAX_OPERATIONS_PER_SOCKET: z.coerce.number().int().min(1).default(100),
@@ -74,7 +75,8 @@ export interface Config {
   keyRotationOverlapHours: number;
   idempotency: { waitForFirstMs: number; staleAfterMs: number };
   reconciler: { enabled: boolean; intervalMs: number; processingAfterMs: number; pendingStaleAfterMs: number };
-  rateLimits: { perKeyPerMinute: number; perIpPerMinute: number };
+  /** `redirectsPerIpPerMinute`: the customer's return and cancel links, counted apart from the API. */
+  rateLimits: { perKeyPerMinute: number; perIpPerMinute: number; redirectsPerIpPerMinute: number };
   /** Open WebSockets this instance accepts per key and per client address, and operations per socket. */
   webSocketLimits: { maxSocketsPerKey: number; maxSocketsPerAddress: number; maxOperationsPerSocket: number };
   metricsToken: string | undefined;
@@ -116,7 +118,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     keyRotationOverlapHours: e.KEY_ROTATION_OVERLAP_HOURS,
     idempotency: { waitForFirstMs: e.IDEMPOTENCY_WAIT_MS, staleAfterMs: e.IDEMPOTENCY_STALE_AFTER_MS },
     metricsToken: e.METRICS_TOKEN,
-    rateLimits: { perKeyPerMinute: e.RATE_LIMIT_PER_KEY_PER_MINUTE, perIpPerMinute: e.RATE_LIMIT_PER_IP_PER_MINUTE },
+    rateLimits: {
+      perKeyPerMinute: e.RATE_LIMIT_PER_KEY_PER_MINUTE,
+      perIpPerMinute: e.RATE_LIMIT_PER_IP_PER_MINUTE,
+      redirectsPerIpPerMinute: e.RATE_LIMIT_REDIRECTS_PER_IP_PER_MINUTE,
+    },
     webSocketLimits: {
       maxSocketsPerKey: e.WS_MAX_SOCKETS_PER_KEY,
       maxSocketsPerAddress: e.WS_MAX_SOCKETS_PER_ADDRESS,

@@ -51,7 +51,8 @@ export interface GatewayServerDeps {
   webhooks: ProviderWebhooks;
   paymentUpdates: PaymentUpdatesService;
   rateLimitStore: RateLimitStore;
-  rateLimits: RateLimits;
+  /** `redirectsPerIpPerMinute`: the customer's return and cancel links, in buckets of their own. */
+  rateLimits: RateLimits & { redirectsPerIpPerMinute: number };
   metrics: GatewayMetrics;
   /** Bearer token for GET /metrics; without one, /metrics answers only on the loopback address. */
   metricsToken: string | undefined;
@@ -134,10 +135,16 @@ export async function createGatewayServer(deps: GatewayServerDeps): Promise<Gate
   app.use(requestTelemetry(logger, deps.metrics));
   app.use(healthRouter(deps.orm));
   app.use(metricsRouter(deps.metrics, deps.metricsToken));
-  // The webhook router parses its own raw body, so it must come before any JSON parser. Webhooks and
-  // the customer's redirects are not rate limited: Stripe and browsers retry on their own terms.
+  // The webhook router parses its own raw body, so it must come before any JSON parser. Webhooks are
+  // not rate limited (only Stripe can sign them, and it retries on its own terms). The customer's
+  // redirects carry no key: they are limited per address, in buckets apart from the API's, so a
+  // busy shop's API calls never hold its customers' returns back.
   app.use('/api/v1', stripeWebhookRouter(deps.webhooks, deps.sync, deps.metrics));
-  app.use('/api/v1', returnRouter(deps.sync));
+  const redirectsPerMinute = deps.rateLimits.redirectsPerIpPerMinute;
+  const redirectLimit = rateLimit(deps.rateLimitStore, { perKeyPerMinute: redirectsPerMinute, perIpPerMinute: redirectsPerMinute, scope: 'redirect:' }, (res, error) =>
+    sendError(res, 429, { code: error.code, message: error.message, ...error.publicDetails }),
+  );
+  app.use('/api/v1', returnRouter(deps.sync, redirectLimit));
   app.use('/api/v1', openApiRouter());
   app.use('/api/v1', restLimit, paymentsRouter(deps.payments, deps.merchants));
   // Browsers get GraphiQL (served offline from our own bundle) at /graphql outside production;

@@ -551,7 +551,7 @@ export function buildOpenApiDocument(): Schema {
         tags: ['customer'],
         operationId: 'paymentReturn',
         summary: "The customer's return from checkout",
-        description: "Reads the session at Stripe and applies it, then redirects to the merchant's successUrl with `ref` and `status` added. Stripe unreachable still redirects, with the status known.",
+        description: "Reads the session at Stripe and applies it (a payment already final is answered from the database), then redirects to the merchant's successUrl with `ref` and `status` added. Stripe unreachable still redirects, with the status known. Limited per address (RATE_LIMIT_REDIRECTS_PER_IP_PER_MINUTE).",
         security: noAuth,
         parameters: [
           refParameter('The payment.'),
@@ -559,8 +559,12 @@ export function buildOpenApiDocument(): Schema {
         ],
         responses: {
           '303': redirect("To the merchant's successUrl with `ref` and `status`."),
-          ...errorResponses(['BAD_USER_INPUT', 'PAYMENT_NOT_FOUND', 'INTERNAL_SERVER_ERROR', 'PROVIDER_ERROR'], {
-            when: { BAD_USER_INPUT: "ref malformed, or session_id is not this payment's session", PROVIDER_ERROR: 'Stripe refused to read the session' },
+          ...errorResponses(['BAD_USER_INPUT', 'PAYMENT_NOT_FOUND', 'RATE_LIMITED', 'INTERNAL_SERVER_ERROR', 'PROVIDER_ERROR'], {
+            when: {
+              BAD_USER_INPUT: "ref malformed, or session_id is not this payment's session",
+              RATE_LIMITED: 'more than RATE_LIMIT_REDIRECTS_PER_IP_PER_MINUTE return and cancel hits from this address',
+              PROVIDER_ERROR: 'Stripe refused to read the session',
+            },
           }),
         },
       },
@@ -575,7 +579,9 @@ export function buildOpenApiDocument(): Schema {
         parameters: [refParameter('The payment.')],
         responses: {
           '303': redirect("To the merchant's cancelUrl with `ref`."),
-          ...errorResponses(['BAD_USER_INPUT', 'PAYMENT_NOT_FOUND', 'INTERNAL_SERVER_ERROR'], { when: { BAD_USER_INPUT: 'ref missing or malformed' } }),
+          ...errorResponses(['BAD_USER_INPUT', 'PAYMENT_NOT_FOUND', 'RATE_LIMITED', 'INTERNAL_SERVER_ERROR'], {
+            when: { BAD_USER_INPUT: 'ref missing or malformed', RATE_LIMITED: 'more than RATE_LIMIT_REDIRECTS_PER_IP_PER_MINUTE return and cancel hits from this address' },
+          }),
         },
       },
     },

@@ -65,6 +65,8 @@ export class RedisRateLimitStore implements RateLimitStore {
 export interface RateLimits {
   perKeyPerMinute: number;
   perIpPerMinute: number;
+  /** Counts in buckets of their own, apart from the API's (the customer's redirects): their names' prefix. */
+  scope?: string;
 }
 
 const WINDOW_MS = 60_000;
@@ -79,8 +81,9 @@ export async function countRequest(
   limits: RateLimits,
   caller: { address: string | undefined; key: string | undefined },
 ): Promise<RateLimitedError | null> {
-  const checks = [{ bucket: `ip:${caller.address ?? 'unknown'}`, limit: limits.perIpPerMinute }];
-  if (caller.key) checks.push({ bucket: `key:${hashKey(caller.key)}`, limit: limits.perKeyPerMinute });
+  const scope = limits.scope ?? '';
+  const checks = [{ bucket: `${scope}ip:${caller.address ?? 'unknown'}`, limit: limits.perIpPerMinute }];
+  if (caller.key) checks.push({ bucket: `${scope}key:${hashKey(caller.key)}`, limit: limits.perKeyPerMinute });
   const windows = await store.hit(checks.map((check) => check.bucket), WINDOW_MS);
   const exceeded = windows.find((window, i) => window.count > checks[i].limit);
   return exceeded ? new RateLimitedError(Math.max(1, Math.ceil(exceeded.resetInMs / 1000))) : null;

@@ -32,6 +32,7 @@ describe('two gateway instances sharing MariaDB and Redis', () => {
       RECONCILER_ENABLED: 'false',
       RATE_LIMIT_PER_KEY_PER_MINUTE: '1000000',
       RATE_LIMIT_PER_IP_PER_MINUTE: '1000000',
+      RATE_LIMIT_REDIRECTS_PER_IP_PER_MINUTE: '1000000',
     });
     [first, second] = await Promise.all([startGatewayProcess(env(await freePort())), startGatewayProcess(env(await freePort()))]);
     emulator.setWebhookUrls([`${second.url}/api/v1/webhooks/stripe`]);

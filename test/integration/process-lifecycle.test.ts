@@ -52,6 +52,7 @@ async function createWorld(): Promise<World> {
       RECONCILER_ENABLED: 'false',
       RATE_LIMIT_PER_KEY_PER_MINUTE: '1000000',
       RATE_LIMIT_PER_IP_PER_MINUTE: '1000000',
+      RATE_LIMIT_REDIRECTS_PER_IP_PER_MINUTE: '1000000',
       IDEMPOTENCY_STALE_AFTER_MS: '1000',
       ...extra,
     }),

@@ -15,8 +15,9 @@ async function createPayment(): Promise<any> {
 }
 const read = async (ref: string) => (await h.rest('GET', `/api/v1/payment?ref=${ref}`)).body;
 /** How many calls of one kind the gateway made to the provider, from its own metrics. */
-async function providerCalls(operation: string): Promise<number> {
-  const text = await (await fetch(`${h.gateway.url}/metrics`)).text();
+const providerCalls = (operation: string) => providerCallsOf(h, operation);
+async function providerCallsOf(harness: Harness, operation: string): Promise<number> {
+  const text = await (await fetch(`${harness.gateway.url}/metrics`)).text();
   return text
     .split('\n')
     .filter((line) => line.startsWith('gateway_provider_call_duration_seconds_count{') && line.includes(`operation="${operation}"`))
@@ -124,5 +125,34 @@ describe('when Stripe is unreachable on return', () => {
     } finally {
       await blind.close();
     }
+  });
+});
+
+describe("the customer's redirects under a flood", () => {
+  let limited: Harness;
+  beforeAll(async () => {
+    limited = await startHarness({ env: { RATE_LIMIT_REDIRECTS_PER_IP_PER_MINUTE: '5' } });
+  });
+  afterAll(async () => {
+    await limited?.close();
+  });
+
+  it('are limited per address in buckets of their own: the sixth hit is 429 with Retry-After, the API is not held back', async () => {
+    const created = await limited.rest('POST', '/api/v1/payment', { body: paymentInput() });
+    const payment = created.body;
+    const reads = () => providerCallsOf(limited, 'retrieve_checkout_session');
+    const before = await reads();
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await limited.rest('GET', returnPath(payment), { key: null })).status);
+    statuses.push((await limited.rest('GET', `/api/v1/payment/cancel?ref=${payment.ref}`, { key: null })).status);
+    const refused = await limited.rest('GET', returnPath(payment), { key: null });
+    expect(statuses).toEqual([303, 303, 303, 303, 303]);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe('RATE_LIMITED');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    // The refused hit never reached Stripe: four returns, four reads.
+    expect(await reads()).toBe(before + 4);
+    // The merchant's API from the same address is counted apart.
+    expect((await limited.rest('GET', `/api/v1/payment?ref=${payment.ref}`)).status).toBe(200);
   });
 });

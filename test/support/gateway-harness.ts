@@ -111,6 +111,7 @@ async function startGatewayFor(
     // Every test talks from 127.0.0.1; the rate-limit test sets its own limits.
     RATE_LIMIT_PER_KEY_PER_MINUTE: '1000000',
     RATE_LIMIT_PER_IP_PER_MINUTE: '1000000',
+    RATE_LIMIT_REDIRECTS_PER_IP_PER_MINUTE: '1000000',
     ...options.env,
   });
   const gateway = await startGateway(config, options.logger ?? testLogger());
