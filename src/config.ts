@@ -44,6 +44,7 @@ const envSchema = z.object({
   WS_MAX_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
   WS_MAX_OPERATIONS_PER_SOCKET: z.coerce.number().int().min(1).default(100),
   METRICS_TOKEN: optionalString,
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   KEY_ROTATION_OVERLAP_HOURS: z.coerce.number().min(0).max(24 * 90).default(24),
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(httpUrl.optional()),
   OTEL_SERVICE_NAME: optionalString,
@@ -73,6 +74,11 @@ export interface Config {
   };
   emulator: { port: number; webhookUrls: string[] | undefined };
   keyRotationOverlapHours: number;
+  /**
+   * After SIGTERM/SIGINT: how long in-flight requests get to finish. When it is over, open connections
+   * are cut and the process exits 0 anyway.
+   */
+  shutdownGraceMs: number;
   idempotency: { waitForFirstMs: number; staleAfterMs: number };
   reconciler: { enabled: boolean; intervalMs: number; processingAfterMs: number; pendingStaleAfterMs: number };
   /** `redirectsPerIpPerMinute`: the customer's return and cancel links, counted apart from the API. */
@@ -91,13 +97,31 @@ export const SANDBOX_STRIPE_KEY = 'sk_test_sandbox_emulator';
 
 export class ConfigError extends Error {}
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export interface LoadOptions {
+  /**
+   * The gateway needs a Stripe key in production; the command-line tools (migrate, merchant:create)
+   * never talk to Stripe and run without one.
+   */
+  forTool?: boolean;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  // Sandbox mode (emulator with a public key, its fault switch, the demo shop) is for trying the
+  // gateway, never for production: there a key is required, full stop. Production against a
+  // standalone emulator is still possible with a test key: STRIPE_SECRET_KEY=sk_test_… and STRIPE_API_URL.
+  if (e.NODE_ENV === 'production' && e.STRIPE_SECRET_KEY === undefined && !options.forTool) {
+    throw new ConfigError(
+      'Invalid configuration:\n  STRIPE_SECRET_KEY: required when NODE_ENV=production (sandbox mode, with its in-process ' +
+        'Stripe emulator and demo shop, runs only outside production; to run against a standalone emulator, ' +
+        'set STRIPE_SECRET_KEY=sk_test_… and STRIPE_API_URL)',
+    );
+  }
   const sandbox = e.STRIPE_SECRET_KEY === undefined;
   return {
     port: e.PORT,
@@ -116,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       webhookUrls: e.STRIPE_EMULATOR_WEBHOOK_URL?.split(',').map((url) => url.trim()).filter(Boolean),
     },
     keyRotationOverlapHours: e.KEY_ROTATION_OVERLAP_HOURS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     idempotency: { waitForFirstMs: e.IDEMPOTENCY_WAIT_MS, staleAfterMs: e.IDEMPOTENCY_STALE_AFTER_MS },
     metricsToken: e.METRICS_TOKEN,
     rateLimits: {

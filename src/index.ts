@@ -11,7 +11,7 @@ import { createLogger, type Logger } from './logger';
 import { createOrm, migrate, poolStats } from './orm';
 import { createStripeClient, StripePaymentProvider } from './providers/stripe/stripe-payment-provider';
 import { InProcessPaymentPubSub, type PaymentPubSub } from './pubsub/payment-pubsub';
-import { connectRedis, RedisPaymentPubSub } from './pubsub/redis-payment-pubsub';
+import { closeRedis, connectRedis, RedisPaymentPubSub } from './pubsub/redis-payment-pubsub';
 import { announceKeyChange, listenForKeyChanges } from './pubsub/merchant-key-changes';
 import { InProcessRateLimitStore, RedisRateLimitStore } from './rest/rate-limit';
 import { StripeWebhooks } from './providers/stripe/stripe-webhooks';
@@ -58,7 +58,8 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       webhookUrls: config.emulator.webhookUrls ?? [],
       log: (line) => logger.child({ module: 'stripe-emulator' }).info(line),
     });
-    const { url } = await handle.listen(config.emulator.port);
+    // Loopback only: the emulator takes a public key and marks any payment paid on request.
+    const { url } = await handle.listen(config.emulator.port, '127.0.0.1');
     emulator = { url, handle };
     stripeApiUrl = url;
   }
@@ -71,8 +72,11 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     ? await RedisPaymentPubSub.connect(config.redisUrl, logger.child({ module: 'pubsub' }))
     : new InProcessPaymentPubSub();
   // One command connection for the shared rate-limit counters and the key-change announcements.
-  const redisCommands = config.redisUrl ? await connectRedis(config.redisUrl, logger.child({ module: 'redis' })) : null;
-  const rateLimitStore = redisCommands ? new RedisRateLimitStore(redisCommands) : new InProcessRateLimitStore();
+  const redisCommands = config.redisUrl ? await connectRedis(config.redisUrl, logger.child({ module: 'redis' }), { failFast: true }) : null;
+  const rateLimitStore = redisCommands
+    ? new RedisRateLimitStore(redisCommands, logger.child({ module: 'rate-limit' }), metrics)
+    : new InProcessRateLimitStore();
+  if (redisCommands) metrics.watchDependency('redis', () => redisCommands.status === 'ready');
   const transitions = new PaymentTransitions(orm, pubsub, metrics, logger.child({ module: 'transitions' }));
   const sync = new ProviderSyncService(orm, provider, transitions, { publicUrl: config.publicUrl }, metrics, logger.child({ module: 'provider-sync' }));
   const idempotency = new IdempotencyService(orm, { waitForFirstMs: config.idempotency.waitForFirstMs, staleAfterMs: config.idempotency.staleAfterMs });
@@ -114,6 +118,8 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     rateLimits: config.rateLimits,
     metrics,
     metricsToken: config.metricsToken,
+    drainGraceMs: httpDrainGraceMs(config.shutdownGraceMs),
+    dependencyChecks: redisCommands ? [{ name: 'redis', isUp: () => redisCommands.ping().then(() => true, () => false) }] : [],
     demoShop: demo && {
       gatewayUrl: `http://127.0.0.1:${config.port}`,
       shopUrl: config.publicUrl,
@@ -139,14 +145,21 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       await server.close();
       await emulator?.handle.close();
       await pubsub.close();
-      await redisCommands?.quit();
-      await keyChangeListener?.quit();
+      if (redisCommands) await closeRedis(redisCommands);
+      if (keyChangeListener) await closeRedis(keyChangeListener);
       await orm.close();
     },
   };
 }
 
-/** Runs the gateway until SIGTERM/SIGINT. src/main.ts passes the config it read and the tracing it started. */
+/**
+ * The part of the shutdown grace in-flight HTTP requests get; the rest (up to 2 s) closes the
+ * emulator, Redis, the database and the tracing before main()'s deadline.
+ */
+function httpDrainGraceMs(shutdownGraceMs: number): number {
+  return shutdownGraceMs - Math.min(2000, Math.floor(shutdownGraceMs / 4));
+}
+
 /** Where sandbox mode keeps its demo merchant's keys: beside the embedded database; none in tests. */
 function sandboxKeysFile(config: Config): string | null {
   if (config.nodeEnv === 'test') return null;
@@ -154,6 +167,7 @@ function sandboxKeysFile(config: Config): string | null {
   return join(dataDir, 'sandbox-demo-merchant.json');
 }
 
+/** Runs the gateway until SIGTERM/SIGINT. src/main.ts passes the config it read and the tracing it started. */
 export async function main(started?: { config: Config; tracing: Tracing | null }): Promise<void> {
   let config: Config;
   try {
@@ -182,17 +196,36 @@ export async function main(started?: { config: Config; tracing: Tracing | null }
     process.stdout.write(`\nDemo shop: ${base}/    GraphiQL: ${base}/graphql    Stripe emulator: ${gateway.emulator?.url ?? config.stripe.apiUrl}\n\n`);
   }
 
+  // The gateway owns these signals (Apollo's own handler is off, see server.ts). The process exits 0
+  // within SHUTDOWN_GRACE_MS whatever is still open: an orchestrator waits that long, then kills.
   let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal during shutdown: exiting now');
+      process.exit(1);
+    }
     stopping = true;
-    logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    await gateway.close();
-    await started?.tracing?.shutdown();
-    process.exit(0);
+    logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: refusing new work, finishing in-flight requests');
+    setTimeout(() => {
+      logger.warn({ graceMs: config.shutdownGraceMs }, 'shutdown grace over: exiting with what is still open cut off');
+      process.exit(0);
+    }, config.shutdownGraceMs);
+    (async () => {
+      await gateway.close();
+      await started?.tracing?.shutdown();
+    })().then(
+      () => {
+        logger.info('shutdown complete');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
 if (require.main === module) {

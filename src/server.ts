@@ -36,7 +36,7 @@ import { openApiRouter } from './rest/openapi';
 import { createGraphiqlRouter } from './web/graphiql.router';
 import { createDemoShopRouter, type DemoShopOptions } from './web/demo-shop.router';
 import { paymentsRouter } from './rest/payments.router';
-import { healthRouter } from './rest/health.router';
+import { healthRouter, type DependencyCheck } from './rest/health.router';
 import { stripeWebhookRouter } from './rest/stripe-webhook.router';
 import { returnRouter } from './rest/return.router';
 import { restErrorHandler, sendError } from './rest/http-errors';
@@ -56,6 +56,13 @@ export interface GatewayServerDeps {
   metrics: GatewayMetrics;
   /** Bearer token for GET /metrics; without one, /metrics answers only on the loopback address. */
   metricsToken: string | undefined;
+  /**
+   * How long close() lets in-flight HTTP requests finish before it cuts their connections (default
+   * 10 s). Open WebSockets are closed at once with 1001 (going away): clients reconnect elsewhere.
+   */
+  drainGraceMs?: number;
+  /** Readiness checks besides the database (Redis, when configured); see rest/health.router.ts. */
+  dependencyChecks?: DependencyCheck[];
   /** Sandbox mode: the demo shop at `/` with the demo merchant's keys; absent or null: no shop. */
   demoShop?: DemoShopOptions | null;
 }
@@ -115,8 +122,12 @@ export async function createGatewayServer(deps: GatewayServerDeps): Promise<Gate
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
     formatError: formatGraphQLError,
+    // The gateway owns SIGTERM/SIGINT (src/index.ts main). Apollo's own handler, on by default outside
+    // NODE_ENV=test, raced it: both called apollo.stop(), and a second stop() during the first waits on a
+    // barrier Apollo 5 never resolves on success, so the gateway's shutdown hung with the port closed.
+    stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: deps.drainGraceMs ?? 10_000 }),
       { serverWillStart: async () => ({ drainServer: () => sockets.dispose() }) },
       errorReportingPlugin(logger.child({ module: 'graphql' })),
       // Apollo's landing page loads from a CDN; GraphiQL is served from this server instead.
@@ -133,7 +144,7 @@ export async function createGatewayServer(deps: GatewayServerDeps): Promise<Gate
 
   app.use(requestId, requestContext);
   app.use(requestTelemetry(logger, deps.metrics));
-  app.use(healthRouter(deps.orm));
+  app.use(healthRouter(deps.orm, deps.dependencyChecks ?? []));
   app.use(metricsRouter(deps.metrics, deps.metricsToken));
   // The webhook router parses its own raw body, so it must come before any JSON parser. Webhooks are
   // not rate limited (only Stripe can sign them, and it retries on its own terms). The customer's
@@ -170,6 +181,8 @@ export async function createGatewayServer(deps: GatewayServerDeps): Promise<Gate
   app.use((_req, res) => sendError(res, 404, { code: 'BAD_USER_INPUT', message: 'No such route' }));
   app.use(restErrorHandler(logger.child({ module: 'rest' })));
 
+  // One stop shared by every caller: a second apollo.stop() while the first drains would never return.
+  let closing: Promise<void> | null = null;
   return {
     httpServer,
     listen: (port, host) =>
@@ -177,9 +190,12 @@ export async function createGatewayServer(deps: GatewayServerDeps): Promise<Gate
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => resolve(httpServer.address() as AddressInfo));
       }),
-    close: async () => {
-      await apollo.stop(); // drains in-flight HTTP requests, then closes the server
-      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
-    },
+    close: () =>
+      (closing ??= (async () => {
+        // Stops accepting, closes idle keep-alive connections and WebSockets (1001), lets in-flight
+        // requests finish within the drain grace, then cuts what is left.
+        await apollo.stop();
+        if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      })()),
   };
 }

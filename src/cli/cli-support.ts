@@ -17,7 +17,7 @@ export async function runWithDatabase(
 ): Promise<void> {
   let orm: Orm | undefined;
   try {
-    const config = loadConfig();
+    const config = loadConfig(process.env, { forTool: true });
     orm = await createOrm(config.database);
     if (options.migrateFirst) await migrate(orm);
     await tool(orm, config);

@@ -34,13 +34,23 @@ export class RedisPaymentPubSub implements PaymentPubSub {
    * connection is ready can be silently lost, so the channel is joined here, once, and awaited.
    */
   static async connect(url: string, logger: Logger): Promise<RedisPaymentPubSub> {
-    const [publisher, subscriber] = await Promise.all([connectRedis(url, logger), connectRedis(url, logger)]);
+    const [publisher, subscriber] = await Promise.all([connectRedis(url, logger, { failFast: true }), connectRedis(url, logger)]);
     await subscriber.subscribe(CHANNEL);
     return new RedisPaymentPubSub(publisher, subscriber, logger);
   }
 
+  /**
+   * Through Redis, so every instance hears it. When Redis does not take it, this instance's own
+   * subscribers still hear it (at once, from here) and the failure is passed on to be logged;
+   * subscribers on other instances miss it until Redis is back (see README "Redis down").
+   */
   async publish(update: PaymentUpdate): Promise<void> {
-    await this.publisher.publish(CHANNEL, JSON.stringify(update));
+    try {
+      await this.publisher.publish(CHANNEL, JSON.stringify(update));
+    } catch (error) {
+      await this.local.publish(update);
+      throw error;
+    }
   }
 
   subscribe(listener: (update: PaymentUpdate) => void): Promise<() => Promise<void>> {
@@ -49,7 +59,7 @@ export class RedisPaymentPubSub implements PaymentPubSub {
 
   async close(): Promise<void> {
     await this.local.close();
-    await Promise.allSettled([this.subscriber.quit(), this.publisher.quit()]);
+    await Promise.all([closeRedis(this.subscriber), closeRedis(this.publisher)]);
   }
 }
 
@@ -61,10 +71,45 @@ function revive(update: PaymentUpdate): PaymentUpdate {
   return update;
 }
 
-/** A Redis client that is connected when returned: commands sent before readiness can be lost. */
-export async function connectRedis(url: string, logger: Logger): Promise<Redis> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
-  client.on('error', (error) => logger.warn({ err: error }, 'Redis connection error'));
+/** How long a command on a fail-fast connection may wait for Redis before it counts as failed. */
+const COMMAND_TIMEOUT_MS = 1000;
+
+/**
+ * A Redis client that is connected when returned: commands sent before readiness can be lost. It
+ * reconnects by itself for as long as it lives. `failFast` is for connections on a request's path
+ * (rate-limit counters, publishing): while Redis is away their commands fail at once (no offline
+ * queue) or after COMMAND_TIMEOUT_MS (a Redis that hangs), so the caller can fall back instead of
+ * holding the request. A subscriber connection keeps the defaults: ioredis resubscribes on reconnect.
+ */
+export async function connectRedis(url: string, logger: Logger, options: { failFast?: boolean } = {}): Promise<Redis> {
+  const client = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: options.failFast ? 0 : 3,
+    ...(options.failFast ? { enableOfflineQueue: false, commandTimeout: COMMAND_TIMEOUT_MS } : {}),
+  });
+  // Reconnection attempts fail every second or two during an outage: one line when it starts, one when it ends.
+  let down = false;
+  client.on('error', (error) => {
+    if (down) return;
+    down = true;
+    logger.warn({ err: error }, 'Redis connection lost; reconnecting');
+  });
+  client.on('ready', () => {
+    if (!down) return;
+    down = false;
+    logger.info('Redis connection back');
+  });
   await client.connect();
   return client;
+}
+
+/** Closes a client politely when Redis answers, and stops its reconnecting in any case. */
+export async function closeRedis(client: Redis): Promise<void> {
+  try {
+    await client.quit();
+  } catch {
+    // Redis away: nothing to say goodbye to.
+  } finally {
+    client.disconnect();
+  }
 }

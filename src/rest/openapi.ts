@@ -600,11 +600,14 @@ export function buildOpenApiDocument(): Schema {
       get: {
         tags: ['health'],
         operationId: 'readiness',
-        summary: 'Readiness: the database answers',
+        summary: 'Readiness: the database answers (Redis down: still 200, status degraded)',
         security: noAuth,
         responses: {
-          '200': response('Ready.', json(readiness('ready', true))),
-          '503': response('The database does not answer.', json(readiness('unavailable', false))),
+          '200': response(
+            'Ready; `degraded` when Redis (if configured) does not answer: rate limits are then counted per instance.',
+            json(readiness(['ready', 'degraded'], true)),
+          ),
+          '503': response('The database does not answer.', json(readiness(['unavailable'], false))),
         },
       },
     },
@@ -675,12 +678,23 @@ export function buildOpenApiDocument(): Schema {
   };
 }
 
-function readiness(status: string, database: boolean): Schema {
+function readiness(statuses: string[], database: boolean): Schema {
+  const upOrDown = { type: 'string', enum: ['up', 'down'] };
   return {
     type: 'object',
-    required: ['status', 'database'],
+    required: ['status', 'database', 'checks'],
     additionalProperties: false,
-    properties: { status: { const: status }, database: { const: database } },
+    properties: {
+      status: { type: 'string', enum: statuses },
+      database: { const: database },
+      checks: {
+        type: 'object',
+        description: 'Each dependency: `database`, and `redis` when REDIS_URL is set.',
+        required: ['database'],
+        additionalProperties: false,
+        properties: { database: upOrDown, redis: upOrDown },
+      },
+    },
   };
 }
 

@@ -1,12 +1,15 @@
 /**
  * Per-key and per-IP rate limits (fixed one-minute windows), answered 429 RATE_LIMITED with
  * Retry-After. The counters live in Redis when REDIS_URL is set, so every instance counts together;
- * otherwise in this process. Keys are counted by their hash: a limit on wrong keys slows guessing too.
+ * otherwise (or while Redis does not answer) in this process. Keys are counted by their hash: a limit
+ * on wrong keys slows guessing too.
  */
 import type { RequestHandler, Response } from 'express';
 import type Redis from 'ioredis';
 import { RateLimitedError } from '../domain/errors';
 import { bearerKey, hashKey } from '../services/merchants/merchant.service';
+import type { Logger } from '../logger';
+import type { GatewayMetrics } from '../telemetry/metrics';
 
 export interface WindowCount {
   count: number;
@@ -45,10 +48,51 @@ export class InProcessRateLimitStore implements RateLimitStore {
   }
 }
 
+/** While counting in process, how often one request tries Redis again (the others do not wait on it). */
+const REDIS_RETRY_INTERVAL_MS = 1000;
+
+/**
+ * Counts in Redis. When a Redis call fails or times out (see connectRedis's failFast), it counts in
+ * this process instead, so a Redis outage costs the limits their sharing across instances (each
+ * instance then allows the limit on its own) and never a request. The outage is logged once when it
+ * starts and once when it ends; each check counted in process moves gateway_rate_limit_fallback_total.
+ */
 export class RedisRateLimitStore implements RateLimitStore {
-  constructor(private readonly redis: Redis) {}
+  private readonly local = new InProcessRateLimitStore();
+  private countingLocally = false;
+  private nextRedisAttemptAt = 0;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly logger: Logger,
+    private readonly metrics?: GatewayMetrics,
+  ) {}
 
   async hit(buckets: string[], windowMs: number): Promise<WindowCount[]> {
+    if (this.countingLocally && Date.now() < this.nextRedisAttemptAt) return this.hitLocally(buckets, windowMs);
+    try {
+      const counts = await this.hitInRedis(buckets, windowMs);
+      if (this.countingLocally) {
+        this.countingLocally = false;
+        this.logger.warn('Redis answers again: rate limits are counted in Redis again, across instances');
+      }
+      return counts;
+    } catch (error) {
+      this.nextRedisAttemptAt = Date.now() + REDIS_RETRY_INTERVAL_MS;
+      if (!this.countingLocally) {
+        this.countingLocally = true;
+        this.logger.error({ err: error }, 'Redis does not answer: rate limits are counted by each instance on its own until it does');
+      }
+      return this.hitLocally(buckets, windowMs);
+    }
+  }
+
+  private hitLocally(buckets: string[], windowMs: number): Promise<WindowCount[]> {
+    this.metrics?.rateLimitFallback();
+    return this.local.hit(buckets, windowMs);
+  }
+
+  private async hitInRedis(buckets: string[], windowMs: number): Promise<WindowCount[]> {
     const transaction = this.redis.multi();
     for (const bucket of buckets) {
       const key = `gateway:rate:${bucket}`;

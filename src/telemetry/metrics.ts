@@ -73,7 +73,26 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  private readonly rateLimitFallbacks = new Counter({
+    name: 'gateway_rate_limit_fallback_total',
+    help: 'Rate-limit checks counted in this process because Redis did not answer',
+    registers: [this.registry],
+  });
+
+  /** Probes read at each scrape, by dependency name. */
+  private readonly dependencyProbes = new Map<string, () => boolean>();
+
   constructor(poolStats?: () => PoolStats | null) {
+    const probes = this.dependencyProbes;
+    new Gauge({
+      name: 'gateway_dependency_up',
+      help: 'Whether a dependency besides the database is connected (1) or not (0), by dependency',
+      labelNames: ['dependency'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const [dependency, isUp] of probes) this.set({ dependency }, isUp() ? 1 : 0);
+      },
+    });
     collectDefaultMetrics({ register: this.registry, prefix: 'gateway_' });
     if (poolStats) {
       new Gauge({
@@ -115,6 +134,15 @@ export class GatewayMetrics {
   reconcilerRun(fixes: Record<string, number>): void {
     this.reconcilerRuns.inc();
     for (const [kind, count] of Object.entries(fixes)) if (count > 0) this.reconcilerFixes.inc({ kind }, count);
+  }
+
+  rateLimitFallback(): void {
+    this.rateLimitFallbacks.inc();
+  }
+
+  /** Reports `dependency` in gateway_dependency_up, reading `isUp` at each scrape. */
+  watchDependency(dependency: string, isUp: () => boolean): void {
+    this.dependencyProbes.set(dependency, isUp);
   }
 
   subscriptionOpened(): void {

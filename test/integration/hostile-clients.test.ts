@@ -68,7 +68,7 @@ describe('GraphQL limits (checked before anything executes)', () => {
 describe('with NODE_ENV=production', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ env: { NODE_ENV: 'production' } });
+    h = await startHarness({ env: { NODE_ENV: 'production', STRIPE_SECRET_KEY: 'sk_test_hostile_clients' } });
   });
   afterAll(async () => {
     await h?.close();

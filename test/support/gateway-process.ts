@@ -1,8 +1,9 @@
 /**
- * The gateway as a separate OS process (src/index.ts through swc-register), for tests about several
- * instances, crashes and signals. It prints its own logs; we wait for "gateway listening".
+ * The gateway as a separate OS process, for tests about several instances, crashes and signals: either
+ * src/index.ts through swc-register (quick to start, NODE_ENV=test), or the built `npm start` path
+ * (dist/src/main.js, any NODE_ENV). It prints its own logs; we wait for "gateway listening".
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { appendFileSync } from 'node:fs';
 
@@ -22,13 +23,42 @@ export async function startGatewayProcess(env: Record<string, string>, timeoutMs
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'debug', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return watchUntilListening(child, env, timeoutMs);
+}
+
+/** `npm run build`, as `npm start` does first: once per test file, then startBuiltGatewayProcess. */
+export async function buildGateway(): Promise<void> {
+  await new Promise<void>((resolve, reject) =>
+    execFile('npm', ['run', 'build'], { cwd: ROOT, env: process.env, timeout: 180_000 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`npm run build failed:\n${stdout}${stderr}`)) : resolve(),
+    ),
+  );
+}
+
+/** What `npm start` runs after building: node dist/src/main.js, in the NODE_ENV `env` gives. */
+export function spawnBuiltGateway(env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'debug', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+export async function startBuiltGatewayProcess(
+  env: Record<string, string>,
+  options: { appendToSuiteLog?: boolean; timeoutMs?: number } = {},
+): Promise<GatewayProcess> {
+  return watchUntilListening(spawnBuiltGateway(env), env, options.timeoutMs ?? 20_000, options.appendToSuiteLog ?? true);
+}
+
+async function watchUntilListening(child: ChildProcess, env: Record<string, string>, timeoutMs: number, appendToSuiteLog = true): Promise<GatewayProcess> {
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => {
       // Its log joins the suite's, which is checked for secrets at the end.
-      if (process.env.TEST_LOG_FILE) appendFileSync(process.env.TEST_LOG_FILE, output);
+      if (appendToSuiteLog && process.env.TEST_LOG_FILE) appendFileSync(process.env.TEST_LOG_FILE, output);
       resolve(code);
     }),
   );

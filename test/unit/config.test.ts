@@ -34,4 +34,15 @@ describe('configuration', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);
   });
+
+  it('refuses production without STRIPE_SECRET_KEY, even with STRIPE_API_URL: sandbox mode never runs in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/STRIPE_SECRET_KEY: required when NODE_ENV=production/);
+    expect(() => loadConfig({ NODE_ENV: 'production', STRIPE_API_URL: 'http://127.0.0.1:12111' })).toThrow(ConfigError);
+    const againstEmulator = loadConfig({ NODE_ENV: 'production', STRIPE_SECRET_KEY: 'sk_test_x', STRIPE_API_URL: 'http://127.0.0.1:12111' });
+    expect(againstEmulator.stripe.sandbox).toBe(false);
+  });
+
+  it('lets the command-line tools run in production without a Stripe key (they never call Stripe)', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }, { forTool: true }).nodeEnv).toBe('production');
+  });
 });
