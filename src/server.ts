@@ -40,9 +40,10 @@ import { healthRouter } from './rest/health.router';
 import { stripeWebhookRouter } from './rest/stripe-webhook.router';
 import { returnRouter } from './rest/return.router';
 import { restErrorHandler, sendError } from './rest/http-errors';
+import { cors } from './rest/cors';
 
 export interface GatewayServerDeps {
-  config: Pick<Config, 'nodeEnv'>;
+  config: Pick<Config, 'nodeEnv' | 'corsAllowedOrigins'>;
   orm: Orm;
   logger: Logger;
   payments: PaymentService;
@@ -104,7 +105,10 @@ export async function createGatewayServer(deps: GatewayServerDeps): Promise<Gate
     persistedQueries: false,
     parseOptions: { maxTokens: MAX_DOCUMENT_TOKENS },
     allowBatchedHttpRequests: false,
-    csrfPrevention: true,
+    // A request carrying one of these headers cannot have been sent by a plain form or <img> of
+    // another site: a browser preflights it. Apollo's own two, plus Authorization, which every
+    // keyed call carries, so GET queries from urql, graphql-request or curl need nothing extra.
+    csrfPrevention: { requestHeaders: ['x-apollo-operation-name', 'apollo-require-preflight', 'authorization'] },
     formatError: formatGraphQLError,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
@@ -124,6 +128,9 @@ export async function createGatewayServer(deps: GatewayServerDeps): Promise<Gate
 
   app.use(requestId, requestContext);
   app.use(requestTelemetry(logger, deps.metrics));
+  // Before every router, so preflights are answered; only these paths take part (not the webhook,
+  // not the customer's return/cancel redirects).
+  app.use(cors({ allowedOrigins: deps.config.corsAllowedOrigins, paths: ['/graphql', '/api/v1/payment', '/api/v1/payment/expire'] }));
   app.use(healthRouter(deps.orm));
   app.use(metricsRouter(deps.metrics, deps.metricsToken));
   // The webhook router parses its own raw body, so it must come before any JSON parser. Webhooks and
