@@ -1,5 +1,7 @@
 import { Client, fetchExchange } from '@urql/core';
+import { createHash } from 'node:crypto';
 import { ApolloClient, HttpLink, InMemoryCache, gql } from '@apollo/client';
+import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import type * as GraphQLRequest from 'graphql-request' with { 'resolution-mode': 'require' };
 import { paymentInput, startHarness, type Harness } from '../support/gateway-harness';
 
@@ -84,6 +86,28 @@ describe('Apollo Client 4', () => {
     expect(Object.keys(stored).filter((key) => key.startsWith('Payment:'))).toEqual([`Payment:${ref}`]);
     expect(stored.ROOT_QUERY[`payment({"ref":"${ref}"})`]).toEqual({ __ref: `Payment:${ref}` });
     expect(methods).toEqual(['GET', 'GET']);
+    client.stop();
+  });
+
+  it('with a persisted-query link, falls back to the full query on PERSISTED_QUERY_NOT_SUPPORTED', async () => {
+    const ref = await createPayment();
+    const bodies: string[] = [];
+    const statuses: number[] = [];
+    const recording: typeof fetch = async (input, init) => {
+      const answer = await fetch(input, init);
+      statuses.push(answer.status);
+      bodies.push(await answer.clone().text());
+      return answer;
+    };
+    const sha256 = (query: string) => createHash('sha256').update(query).digest('hex');
+    const client = new ApolloClient({
+      link: new PersistedQueryLink({ sha256 }).concat(new HttpLink({ uri: `${h.gateway.url}/graphql`, headers: bearer(h.merchant.secretKey), fetch: recording })),
+      cache: new InMemoryCache(),
+    });
+    const read = await client.query({ query: gql`query ($ref: ID!) { payment(ref: $ref) { id status } }`, variables: { ref } });
+    expect(read.data).toMatchObject({ payment: { id: ref, status: 'PENDING' } });
+    expect(JSON.parse(bodies[0]).errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_SUPPORTED');
+    expect(statuses).toEqual([200, 200]);
     client.stop();
   });
 });
