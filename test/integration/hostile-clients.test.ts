@@ -31,6 +31,9 @@ describe('GraphQL limits (checked before anything executes)', () => {
   it('refuses a cost bomb: several full pages of payments with their histories', async () => {
     const page = 'payments(first: 100) { edges { node { ref status events { from to source at note } lineItems { name unitAmount quantity } } } }';
     refusedBeforeExecution(await h.graphql(`{ a: ${page} b: ${page} c: ${page} }`), 'GRAPHQL_VALIDATION_FAILED', /cost \d+ exceeds the limit/);
+    // Paging backwards costs the same: `last` sizes the list as `first` does.
+    const backwards = page.replace('first: 100', 'last: 100');
+    refusedBeforeExecution(await h.graphql(`{ a: ${backwards} b: ${backwards} c: ${backwards} }`), 'GRAPHQL_VALIDATION_FAILED', /cost \d+ exceeds the limit/);
   });
 
   it('still runs an ordinary full page', async () => {
