@@ -45,6 +45,8 @@ const envSchema = z.object({
   WS_MAX_OPERATIONS_PER_SOCKET: z.coerce.number().int().min(1).default(100),
   METRICS_TOKEN: optionalString,
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  CURSOR_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional()),
+  CORS_ALLOWED_ORIGINS: optionalString.pipe(z.string().optional()),
   KEY_ROTATION_OVERLAP_HOURS: z.coerce.number().min(0).max(24 * 90).default(24),
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(httpUrl.optional()),
   OTEL_SERVICE_NAME: optionalString,
@@ -86,6 +88,13 @@ export interface Config {
   /** Open WebSockets this instance accepts per key and per client address, and operations per socket. */
   webSocketLimits: { maxSocketsPerKey: number; maxSocketsPerAddress: number; maxOperationsPerSocket: number };
   metricsToken: string | undefined;
+  /**
+   * Keys the sealing of `payments` cursors (payment-cursor.ts). CURSOR_SECRET when set, else the
+   * Stripe secret key: both are the same on every instance, survive restarts and stay server-side.
+   */
+  cursorSecret: string;
+  /** Browser origins allowed to call /graphql and the REST payment routes (CORS); empty: no CORS headers. */
+  corsAllowedOrigins: string[];
   /** OpenTelemetry tracing (src/telemetry/tracing.ts); off while `otlpEndpoint` is undefined. */
   tracing: { otlpEndpoint: string | undefined; serviceName: string };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -122,6 +131,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
         'set STRIPE_SECRET_KEY=sk_test_… and STRIPE_API_URL)',
     );
   }
+  const originProblem = originListProblem(e.CORS_ALLOWED_ORIGINS);
+  if (originProblem) throw new ConfigError(`Invalid configuration:\n  CORS_ALLOWED_ORIGINS: ${originProblem}`);
   const sandbox = e.STRIPE_SECRET_KEY === undefined;
   return {
     port: e.PORT,
@@ -143,6 +154,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     idempotency: { waitForFirstMs: e.IDEMPOTENCY_WAIT_MS, staleAfterMs: e.IDEMPOTENCY_STALE_AFTER_MS },
     metricsToken: e.METRICS_TOKEN,
+    cursorSecret: e.CURSOR_SECRET ?? e.STRIPE_SECRET_KEY ?? SANDBOX_STRIPE_KEY,
+    corsAllowedOrigins: parseOrigins(e.CORS_ALLOWED_ORIGINS),
     rateLimits: {
       perKeyPerMinute: e.RATE_LIMIT_PER_KEY_PER_MINUTE,
       perIpPerMinute: e.RATE_LIMIT_PER_IP_PER_MINUTE,
@@ -163,6 +176,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     logLevel: e.LOG_LEVEL,
     nodeEnv: e.NODE_ENV,
   };
+}
+
+/**
+ * Origins exactly as browsers send them (scheme://host[:port], no path, no trailing slash). No
+ * wildcard: a page of any site could then drive a secret key pasted into it.
+ */
+function parseOrigins(list: string | undefined): string[] {
+  return (list ?? '').split(',').map((origin) => origin.trim()).filter(Boolean);
+}
+
+function originListProblem(list: string | undefined): string | undefined {
+  for (const origin of parseOrigins(list)) {
+    let normalised: string | undefined;
+    try {
+      const url = new URL(origin);
+      normalised = /^https?:$/.test(url.protocol) ? url.origin : undefined;
+    } catch {
+      normalised = undefined;
+    }
+    if (normalised !== origin) return `"${origin}" is not an origin; give comma-separated origins such as https://shop.example or http://localhost:3000 (no path, no trailing slash, no *)`;
+  }
+  return undefined;
 }
 
 function parseDatabaseUrl(url: string | undefined): DatabaseConfig {

@@ -23,6 +23,7 @@ import { GatewayMetrics } from './telemetry/metrics';
 import { MeteredPaymentProvider } from './providers/metered-payment-provider';
 import { PaymentTransitions } from './services/payments/payment-transitions';
 import { PaymentService } from './services/payments/payment.service';
+import { PaymentCursors } from './services/payments/payment-cursor';
 import { MerchantService, type IssuedMerchant } from './services/merchants/merchant.service';
 import { createGatewayServer } from './server';
 import type { Tracing } from './telemetry/tracing';
@@ -80,7 +81,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
   const transitions = new PaymentTransitions(orm, pubsub, metrics, logger.child({ module: 'transitions' }));
   const sync = new ProviderSyncService(orm, provider, transitions, { publicUrl: config.publicUrl }, metrics, logger.child({ module: 'provider-sync' }));
   const idempotency = new IdempotencyService(orm, { waitForFirstMs: config.idempotency.waitForFirstMs, staleAfterMs: config.idempotency.staleAfterMs });
-  const payments = new PaymentService(orm, provider, sync, idempotency);
+  const payments = new PaymentService(orm, provider, sync, idempotency, new PaymentCursors(config.cursorSecret));
   // With Redis, a key rotation made anywhere clears every instance's key cache and re-checks its
   // WebSockets at once.
   const keyChangesLogger = logger.child({ module: 'merchant-keys' });

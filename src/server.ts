@@ -40,9 +40,10 @@ import { healthRouter, type DependencyCheck } from './rest/health.router';
 import { stripeWebhookRouter } from './rest/stripe-webhook.router';
 import { returnRouter } from './rest/return.router';
 import { restErrorHandler, sendError } from './rest/http-errors';
+import { cors } from './rest/cors';
 
 export interface GatewayServerDeps {
-  config: Pick<Config, 'nodeEnv' | 'webSocketLimits'>;
+  config: Pick<Config, 'nodeEnv' | 'webSocketLimits' | 'corsAllowedOrigins'>;
   orm: Orm;
   logger: Logger;
   payments: PaymentService;
@@ -120,7 +121,10 @@ export async function createGatewayServer(deps: GatewayServerDeps): Promise<Gate
     persistedQueries: false,
     parseOptions: { maxTokens: MAX_DOCUMENT_TOKENS },
     allowBatchedHttpRequests: false,
-    csrfPrevention: true,
+    // A request carrying one of these headers cannot have been sent by a plain form or <img> of
+    // another site: a browser preflights it. Apollo's own two, plus Authorization, which every
+    // keyed call carries, so GET queries from urql, graphql-request or curl need nothing extra.
+    csrfPrevention: { requestHeaders: ['x-apollo-operation-name', 'apollo-require-preflight', 'authorization'] },
     formatError: formatGraphQLError,
     // The gateway owns SIGTERM/SIGINT (src/index.ts main). Apollo's own handler, on by default outside
     // NODE_ENV=test, raced it: both called apollo.stop(), and a second stop() during the first waits on a
@@ -144,6 +148,9 @@ export async function createGatewayServer(deps: GatewayServerDeps): Promise<Gate
 
   app.use(requestId, requestContext);
   app.use(requestTelemetry(logger, deps.metrics));
+  // Before every router, so preflights are answered; only these paths take part (not the webhook,
+  // not the customer's return/cancel redirects).
+  app.use(cors({ allowedOrigins: deps.config.corsAllowedOrigins, paths: ['/graphql', '/api/v1/payment', '/api/v1/payment/expire'] }));
   app.use(healthRouter(deps.orm, deps.dependencyChecks ?? []));
   app.use(metricsRouter(deps.metrics, deps.metricsToken));
   // The webhook router parses its own raw body, so it must come before any JSON parser. Webhooks are

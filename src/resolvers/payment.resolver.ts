@@ -22,7 +22,7 @@ export class PaymentResolver {
   }
 
   @Authorized(SECRET)
-  @Query(() => PaymentConnectionType, { description: 'Newest first; first is 1..100' })
+  @Query(() => PaymentConnectionType, { description: 'Newest first; a Relay connection: first/after forwards, last/before backwards, 1..100 each' })
   payments(@Args(() => PaymentsArgs) args: PaymentsArgs, @Ctx() context: GraphQLContext): Promise<PaymentPage> {
     return this.paymentService.listPayments(callerOf(context).merchantId, args);
   }

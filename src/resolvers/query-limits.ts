@@ -6,7 +6,7 @@
  * - aliases: fields renamed with `alias:` (the trick behind alias batching);
  * - fields: every field selection, fragments included as often as they are spread;
  * - cost: every field costs 1, multiplied by the size of each list above it: the `first` of the field
- *   that asked for it (a connection's `first` sizes its `edges`), else 20; 100 when `first` is a variable.
+ *   that asked for it (a connection's `first` or `last` sizes its `edges`), else 20; 100 when a variable.
  * The document is measured as it executes: a fragment (inline or named) counts where it is spread,
  * under the list sizes of that place. Each named fragment is measured once per list size it is
  * spread under and reused, so nested spreads cannot make the check itself expensive; a fragment
@@ -214,10 +214,13 @@ function fieldsOf(type: GraphQLOutputType | null): GraphQLFieldMap<unknown, unkn
   return isObjectType(named) || isInterfaceType(named) ? named.getFields() : null;
 }
 
-/** `first` when given: its value when literal, the largest allowed when a variable. */
+/**
+ * The page size asked for, `first` or `last` (a connection pages either way): its value when
+ * literal, the largest allowed when a variable; the larger when both are given (refused later anyway).
+ */
 function firstArgument(field: FieldNode): number | undefined {
-  const first = field.arguments?.find((argument) => argument.name.value === 'first');
-  if (!first) return undefined;
-  if (first.value.kind === Kind.INT) return Math.min(Math.max(Number(first.value.value), 1), MAX_LIST_SIZE);
-  return MAX_LIST_SIZE;
+  const sizes = (field.arguments ?? [])
+    .filter((argument) => argument.name.value === 'first' || argument.name.value === 'last')
+    .map((argument) => (argument.value.kind === Kind.INT ? Math.min(Math.max(Number(argument.value.value), 1), MAX_LIST_SIZE) : MAX_LIST_SIZE));
+  return sizes.length ? Math.max(...sizes) : undefined;
 }

@@ -232,6 +232,7 @@ function createPaymentInputSchema(): Schema {
 /** The Payment JSON of every REST answer (PaymentView). Typed by its keys: a field added to the view must be added here. */
 function paymentProperties(): Record<keyof PaymentView, Schema> {
   return {
+    id: { ...schemaRef('PaymentRef'), description: 'The ref again: GraphQL client caches key objects by `id`, and REST answers carry the same fields.' },
     ref: schemaRef('PaymentRef'),
     orderId: text(LIMITS.orderIdMaxChars, "The merchant's order reference."),
     status: schemaRef('PaymentStatus'),

@@ -5,8 +5,8 @@ import type { MerchantService } from '../services/merchants/merchant.service';
 import type { PaymentView } from '../services/payments/payment-view';
 import { authOf, requireMerchant } from './authenticate';
 
-/** The fields a publishable key may read (API.md "Authentication"). */
-export const PUBLISHABLE_FIELDS = ['ref', 'status', 'amount', 'currency', 'checkoutUrl', 'expiresAt'] as const;
+/** The fields a publishable key may read (API.md "Authentication"); GraphQL marks all others @Authorized(SECRET). */
+export const PUBLISHABLE_FIELDS = ['id', 'ref', 'status', 'amount', 'currency', 'checkoutUrl', 'expiresAt'] as const;
 
 export function paymentsRouter(payments: PaymentService, merchants: MerchantService): Router {
   const router = Router();

@@ -1,7 +1,8 @@
 /**
  * GraphQL object types (API.md's `Payment` and friends). They declare the shape only; resolvers
  * return PaymentView objects (services/payments/payment-view.ts), the one mapping from storage.
- * Fields marked SECRET are refused to a publishable key, which may read only a payment's status.
+ * Fields marked SECRET are refused to a publishable key, which may read only a payment's status
+ * fields: the same list as PUBLISHABLE_FIELDS of the REST door (a test checks the two agree).
  */
 import { Authorized, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
@@ -54,6 +55,9 @@ export class PaymentEventType {
 
 @ObjectType('Payment')
 export class PaymentType {
+  @Field(() => ID, { description: 'The ref again, under the name client caches (Apollo Client, urql graphcache) key objects by' })
+  id!: string;
+
   @Field(() => ID)
   ref!: string;
 
@@ -126,12 +130,19 @@ export class PaymentEdgeType {
   node!: PaymentType;
 }
 
+/** Relay's PageInfo. Where the cursor spec allows "false when unknown", the gateway looks instead. */
 @ObjectType('PageInfo')
 export class PageInfoType {
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'More payments lie beyond endCursor (older ones, newest first)' })
   hasNextPage!: boolean;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => Boolean, { description: 'More payments lie before startCursor (newer ones)' })
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'The first edge’s cursor; null on an empty page' })
+  startCursor!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The last edge’s cursor; null on an empty page' })
   endCursor!: string | null;
 }
 

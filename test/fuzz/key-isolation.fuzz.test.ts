@@ -127,7 +127,7 @@ const refChoice = fc.oneof(
 );
 const resolveRef = (choice: { real: number } | { ref: string }) => ('real' in choice ? refsOfA[choice.real % refsOfA.length] : choice.ref);
 
-const STATUS_FIELDS = ['ref', 'status', 'amount', 'currency', 'checkoutUrl', 'expiresAt'];
+const STATUS_FIELDS = ['id', 'ref', 'status', 'amount', 'currency', 'checkoutUrl', 'expiresAt'];
 const SECRET_FIELDS = ['orderId', 'customerEmail', 'successUrl', 'cancelUrl', 'metadata', 'providerSessionId', 'version', 'createdAt', 'updatedAt', 'lineItems { name unitAmount quantity }', 'events { from to source note }'];
 const selection = fc
   .tuple(fc.subarray(STATUS_FIELDS, { minLength: 1 }), fc.subarray(SECRET_FIELDS), fc.boolean())

@@ -1,5 +1,6 @@
 import { startHarness, paymentInput, type Harness } from '../support/gateway-harness';
 import type { IssuedMerchant } from '../../src/services/merchants/merchant.service';
+import { PUBLISHABLE_FIELDS } from '../../src/rest/payments.router';
 
 let h: Harness;
 let other: IssuedMerchant;
@@ -72,7 +73,20 @@ describe('a publishable key', () => {
     expect(result.errors).toBeUndefined();
     expect(result.data.payment).toMatchObject({ ref, status: 'PENDING', currency: 'USD' });
     const rest = await h.rest('GET', `/api/v1/payment?ref=${ref}`, { key: h.merchant.publishableKey });
-    expect(Object.keys(rest.body).sort()).toEqual(['amount', 'checkoutUrl', 'currency', 'expiresAt', 'ref', 'status']);
+    expect(Object.keys(rest.body).sort()).toEqual(['amount', 'checkoutUrl', 'currency', 'expiresAt', 'id', 'ref', 'status']);
+  });
+
+  it('reads over GraphQL exactly the fields REST gives it (PUBLISHABLE_FIELDS and @Authorized agree)', async () => {
+    const introspection = await h.graphql('{ __type(name: "Payment") { fields { name type { kind ofType { kind ofType { kind ofType { kind } } } } } } }');
+    const readable: string[] = [];
+    for (const field of introspection.data.__type.fields as { name: string; type: any }[]) {
+      const kinds = JSON.stringify(field.type);
+      const selection = /"OBJECT"/.test(kinds) ? `${field.name} { __typename }` : field.name;
+      const answer = await h.graphql(`query ($ref: ID!) { payment(ref: $ref) { ${selection} } }`, { ref }, h.merchant.publishableKey);
+      if (!answer.errors) readable.push(field.name);
+      else expect(answer.errors[0].extensions.code).toBe('FORBIDDEN');
+    }
+    expect(readable.sort()).toEqual([...PUBLISHABLE_FIELDS].sort());
   });
 
   it('is refused everything else', async () => {

@@ -31,6 +31,9 @@ describe('GraphQL limits (checked before anything executes)', () => {
   it('refuses a cost bomb: several full pages of payments with their histories', async () => {
     const page = 'payments(first: 100) { edges { node { ref status events { from to source at note } lineItems { name unitAmount quantity } } } }';
     refusedBeforeExecution(await h.graphql(`{ a: ${page} b: ${page} c: ${page} }`), 'GRAPHQL_VALIDATION_FAILED', /cost \d+ exceeds the limit/);
+    // Paging backwards costs the same: `last` sizes the list as `first` does.
+    const backwards = page.replace('first: 100', 'last: 100');
+    refusedBeforeExecution(await h.graphql(`{ a: ${backwards} b: ${backwards} c: ${backwards} }`), 'GRAPHQL_VALIDATION_FAILED', /cost \d+ exceeds the limit/);
   });
 
   it('still runs an ordinary full page', async () => {
@@ -50,10 +53,13 @@ describe('GraphQL limits (checked before anything executes)', () => {
   });
 
   it('refuses a cross-site simple request (CSRF prevention)', async () => {
-    const response = await fetch(`${h.gateway.url}/graphql?query=${encodeURIComponent('{ payments { pageInfo { hasNextPage } } }')}`, {
-      headers: { authorization: `Bearer ${h.merchant.secretKey}` },
-    });
-    expect(response.status).toBe(400);
+    // What a page of another site can send without a preflight: no Authorization, no custom header,
+    // a GET or a form-encoded POST. (A keyed GET is not simple: Authorization forces a preflight.)
+    const get = await fetch(`${h.gateway.url}/graphql?query=${encodeURIComponent('{ payments { pageInfo { hasNextPage } } }')}`);
+    expect(get.status).toBe(400);
+    expect(((await get.json()) as any).errors[0].extensions.code).toBe('BAD_REQUEST');
+    const form = await fetch(`${h.gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"query":"{ __typename }"}' });
+    expect(form.status).toBe(400);
   });
 
   it('answers with security headers, and refuses a body over the cap with 413 BAD_USER_INPUT', async () => {

@@ -166,7 +166,7 @@ async function startGatewayFor(
 }
 
 export const PAYMENT_FIELDS = `
-  ref orderId status amount currency lineItems { name unitAmount quantity } checkoutUrl providerSessionId
+  id ref orderId status amount currency lineItems { name unitAmount quantity } checkoutUrl providerSessionId
   customerEmail successUrl cancelUrl metadata expiresAt createdAt updatedAt version
   events { at source from to applied providerEventId providerEventType note }
 `;

@@ -45,4 +45,20 @@ describe('configuration', () => {
   it('lets the command-line tools run in production without a Stripe key (they never call Stripe)', () => {
     expect(loadConfig({ NODE_ENV: 'production' }, { forTool: true }).nodeEnv).toBe('production');
   });
+
+  it('keys cursors with CURSOR_SECRET, else the Stripe secret key, so every instance agrees without one', () => {
+    expect(loadConfig({ CURSOR_SECRET: 'c'.repeat(32), STRIPE_SECRET_KEY: 'sk_live_x' }).cursorSecret).toBe('c'.repeat(32));
+    expect(loadConfig({ STRIPE_SECRET_KEY: 'sk_live_x' }).cursorSecret).toBe('sk_live_x');
+    expect(() => loadConfig({ CURSOR_SECRET: 'short' })).toThrow('CURSOR_SECRET');
+  });
+
+  it('reads CORS_ALLOWED_ORIGINS as exact origins, none by default', () => {
+    expect(loadConfig({}).corsAllowedOrigins).toEqual([]);
+    expect(loadConfig({ CORS_ALLOWED_ORIGINS: 'https://shop.example, http://localhost:3000' }).corsAllowedOrigins).toEqual(['https://shop.example', 'http://localhost:3000']);
+  });
+
+  it.each(['*', 'https://shop.example/', 'https://shop.example/path', 'shop.example', 'ftp://shop.example', 'https://shop.example,https://x.example/a'])(
+    'refuses CORS_ALLOWED_ORIGINS=%s, naming the variable',
+    (value) => expect(() => loadConfig({ CORS_ALLOWED_ORIGINS: value })).toThrow('CORS_ALLOWED_ORIGINS'),
+  );
 });

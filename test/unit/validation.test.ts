@@ -309,19 +309,26 @@ describe('validatePaymentRef', () => {
 });
 
 describe('validatePageArgs', () => {
-  it('defaults first to 20 and after to null', () => {
-    expect(validatePageArgs({})).toEqual({ first: 20, after: null });
-    expect(validatePageArgs({ first: null, after: null })).toEqual({ first: 20, after: null });
+  it('reads the first 20 forwards when neither first nor last is given', () => {
+    expect(validatePageArgs({})).toEqual({ direction: 'forward', size: 20, after: null, before: null });
+    expect(validatePageArgs({ first: null, after: null, last: null, before: '' })).toEqual({ direction: 'forward', size: 20, after: null, before: null });
   });
 
-  it('accepts first 1 and 100 with a cursor', () => {
-    expect(validatePageArgs({ first: 1, after: 'eyJpZCI6NDJ9' })).toEqual({ first: 1, after: 'eyJpZCI6NDJ9' });
-    expect(validatePageArgs({ first: 100 }).first).toBe(100);
+  it('pages forwards with first/after and backwards with last/before, 1..100 each', () => {
+    expect(validatePageArgs({ first: 1, after: 'eyJpZCI6NDJ9' })).toEqual({ direction: 'forward', size: 1, after: 'eyJpZCI6NDJ9', before: null });
+    expect(validatePageArgs({ last: 100, before: 'abc' })).toEqual({ direction: 'backward', size: 100, after: null, before: 'abc' });
+    expect(validatePageArgs({ last: 1 })).toEqual({ direction: 'backward', size: 1, after: null, before: null });
   });
 
-  it('refuses first outside 1..100 and an oversized cursor, together', () => {
+  it('refuses first and last together, as Relay leaves that undefined', () => {
+    expect(fields(() => validatePageArgs({ first: 10, last: 10 }))).toEqual(['last']);
+  });
+
+  it('refuses first or last outside 1..100 and oversized cursors, together', () => {
     expect(fields(() => validatePageArgs({ first: 0 }))).toEqual(['first']);
+    expect(fields(() => validatePageArgs({ last: 101 }))).toEqual(['last']);
     expect(fields(() => validatePageArgs({ first: 101, after: 'x'.repeat(201) }))).toEqual(['first', 'after']);
+    expect(fields(() => validatePageArgs({ last: -1, before: 'has space' }))).toEqual(['last', 'before']);
   });
 });
 

@@ -19,6 +19,8 @@ export interface PaymentEventView {
 }
 
 export interface PaymentView {
+  /** The ref, under the name client caches key objects by. */
+  id: string;
   ref: string;
   orderId: string;
   status: PaymentStatus;
@@ -40,6 +42,7 @@ export interface PaymentView {
 
 export function toPaymentView(payment: Payment, events: PaymentEvent[]): PaymentView {
   return {
+    id: payment.ref,
     ref: payment.ref,
     orderId: payment.orderId,
     status: payment.status,

@@ -31,19 +31,21 @@ import type { ProviderSyncService } from './provider-sync.service';
 import type { IdempotencyService } from './idempotency.service';
 import { insertPayment, insertPaymentEvent } from './payment-writes';
 import { loadPaymentView, toPaymentView, type PaymentView } from './payment-view';
-import { decodeCursor, encodeCursor } from './payment-cursor';
+import type { PaymentCursors } from './payment-cursor';
 import { setPaymentRefOnActiveSpan } from '../../telemetry/spans';
 
 export interface PaymentFilter {
   first?: number | null;
   after?: string | null;
+  last?: number | null;
+  before?: string | null;
   status?: PaymentStatus | null;
   orderId?: string | null;
 }
 
 export interface PaymentPage {
   edges: { cursor: string; node: PaymentView }[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
 }
 
 export class PaymentService {
@@ -52,6 +54,7 @@ export class PaymentService {
     private readonly provider: PaymentProvider,
     private readonly sync: ProviderSyncService,
     private readonly idempotency: IdempotencyService,
+    private readonly cursors: PaymentCursors,
   ) {}
 
   /**
@@ -101,28 +104,49 @@ export class PaymentService {
     return history ? this.view(payment) : toPaymentView(payment, []);
   }
 
+  /**
+   * One Relay page of the merchant's payments, newest first: `after` a cursor means older payments,
+   * `before` one means newer. Each page is one indexed read of size + 1 rows (the extra row tells
+   * whether more lie ahead); whether anything lies behind the cursor the caller came from costs one
+   * more `limit 1` look, and only when a cursor was given.
+   */
   async listPayments(merchantId: string, filter: PaymentFilter): Promise<PaymentPage> {
-    const { first, after } = validatePageArgs({ first: filter.first, after: filter.after });
+    const { direction, size, after, before } = validatePageArgs(filter);
+    const afterId = after === null ? null : this.cursors.decode(merchantId, after, 'after');
+    const beforeId = before === null ? null : this.cursors.decode(merchantId, before, 'before');
+    const matching = {
+      merchantId,
+      ...(filter.status ? { status: filter.status } : {}),
+      ...(filter.orderId ? { orderId: filter.orderId } : {}),
+    };
+    const idRange = { ...(afterId !== null ? { $lt: afterId } : {}), ...(beforeId !== null ? { $gt: beforeId } : {}) };
+    const forward = direction === 'forward';
     const em = this.orm.em.fork();
-    const payments = await em.find(
+    const rows = await em.find(
       Payment,
-      {
-        merchantId,
-        ...(filter.status ? { status: filter.status } : {}),
-        ...(filter.orderId ? { orderId: filter.orderId } : {}),
-        ...(after !== null ? { id: { $lt: decodeCursor(after) } } : {}),
-      },
-      { orderBy: { id: 'desc' }, limit: first + 1 },
+      { ...matching, ...(afterId !== null || beforeId !== null ? { id: idRange } : {}) },
+      { orderBy: { id: forward ? 'desc' : 'asc' }, limit: size + 1 },
     );
-    const page = payments.slice(0, first);
+    const moreAhead = rows.length > size;
+    const page = rows.slice(0, size);
+    if (!forward) page.reverse();
+    /** Anything from the cursor the caller came from onwards (that payment itself included)? */
+    const anyFrom = async (id: number | null, side: '$gte' | '$lte') =>
+      id !== null && (await em.findOne(Payment, { ...matching, id: { [side]: id } }, { fields: ['id'] })) !== null;
+    const hasNextPage = forward ? moreAhead : await anyFrom(beforeId, '$lte');
+    const hasPreviousPage = forward ? await anyFrom(afterId, '$gte') : moreAhead;
+
     const events = page.length
       ? await em.find(PaymentEvent, { paymentId: { $in: page.map((p) => p.id) } }, { orderBy: { id: 'asc' } })
       : [];
     const edges = page.map((payment) => ({
-      cursor: encodeCursor(payment.id),
+      cursor: this.cursors.encode(merchantId, payment.id),
       node: toPaymentView(payment, events.filter((event) => event.paymentId === payment.id)),
     }));
-    return { edges, pageInfo: { hasNextPage: payments.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+    return {
+      edges,
+      pageInfo: { hasNextPage, hasPreviousPage, startCursor: edges.at(0)?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
+    };
   }
 
   /**

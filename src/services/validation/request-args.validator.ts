@@ -17,36 +17,53 @@ export function validatePaymentRef(ref: unknown): string {
   throw ValidationError.single('ref', `must be a payment ref as returned by createPayment (pay_ followed by at least ${LIMITS.refMinRandomChars} letters, digits, "-" or "_")${got}`);
 }
 
+/**
+ * Which slice of the list to read, as Relay defines it: the cursors bound the list first (`after`
+ * and `before` exclude their own payment), then `first` keeps the first `size` of what is left
+ * (forwards) or `last` keeps the last `size` (backwards).
+ */
 export interface PageArgs {
-  first: number;
-  /** The opaque cursor after which to start, or null for the newest payments. */
+  direction: 'forward' | 'backward';
+  size: number;
+  /** Opaque cursors as the caller gave them, or null: decoding them is the cursor sealer's job. */
   after: string | null;
+  before: string | null;
 }
 
-/** Relay-style paging arguments of `payments`: first 1..100 (default 20), after an opaque cursor. */
-export function validatePageArgs(args: { first?: unknown; after?: unknown } | null | undefined): PageArgs {
+type PageArgsInput = { first?: unknown; after?: unknown; last?: unknown; before?: unknown };
+
+/**
+ * Relay paging arguments of `payments`: `first` (forwards) or `last` (backwards), not both, each
+ * 1..100; neither means the first 20. `after` and `before` are opaque cursors.
+ */
+export function validatePageArgs(args: PageArgsInput | null | undefined): PageArgs {
   const p = new ProblemList();
-  const first = isAbsent(args?.first) ? LIMITS.pageSizeDefault : readPageSize(p, args?.first);
-  const after = readCursor(p, args?.after);
+  const first = isAbsent(args?.first) ? null : readPageSize(p, 'first', args?.first);
+  const last = isAbsent(args?.last) ? null : readPageSize(p, 'last', args?.last);
+  if (!isAbsent(args?.first) && !isAbsent(args?.last)) p.add('last', 'cannot be given with first: page forwards (first, after) or backwards (last, before)');
+  const after = readCursor(p, 'after', args?.after);
+  const before = readCursor(p, 'before', args?.before);
   p.throwIfAny();
-  if (first === undefined || after === undefined) throw new Error('validatePageArgs: a reader returned nothing without a problem');
-  return { first, after };
+  if (first === undefined || last === undefined || after === undefined || before === undefined) {
+    throw new Error('validatePageArgs: a reader returned nothing without a problem');
+  }
+  if (last !== null) return { direction: 'backward', size: last, after, before };
+  return { direction: 'forward', size: first ?? LIMITS.pageSizeDefault, after, before };
 }
 
-function readPageSize(p: ProblemList, value: unknown): number | undefined {
-  const first = readInteger(p, 'first', value);
-  if (first === undefined) return undefined;
-  if (first < 1 || first > LIMITS.pageSizeMax) return p.add('first', `must be between 1 and ${LIMITS.pageSizeMax}, got ${first}`);
-  return first;
+function readPageSize(p: ProblemList, field: 'first' | 'last', value: unknown): number | undefined {
+  const size = readInteger(p, field, value);
+  if (size === undefined) return undefined;
+  if (size < 1 || size > LIMITS.pageSizeMax) return p.add(field, `must be between 1 and ${LIMITS.pageSizeMax}, got ${size}`);
+  return size;
 }
 
 /** An empty string is taken as "no cursor", as some clients send it for the first page. */
-function readCursor(p: ProblemList, value: unknown): string | null | undefined {
+function readCursor(p: ProblemList, field: 'after' | 'before', value: unknown): string | null | undefined {
   if (isAbsent(value) || value === '') return null;
-  if (typeof value !== 'string') return p.add('after', `must be a string cursor (pageInfo.endCursor), got ${describe(value)}`);
-  if (value.length > LIMITS.cursorMaxChars || !CURSOR_PATTERN.test(value)) {
-    return p.add('after', 'must be a cursor returned in pageInfo.endCursor');
-  }
+  const where = field === 'after' ? 'pageInfo.endCursor' : 'pageInfo.startCursor';
+  if (typeof value !== 'string') return p.add(field, `must be a string cursor (${where}), got ${describe(value)}`);
+  if (value.length > LIMITS.cursorMaxChars || !CURSOR_PATTERN.test(value)) return p.add(field, `must be a cursor returned in ${where}`);
   return value;
 }
 
