@@ -58,4 +58,9 @@ describe('payment cursors', () => {
       expect(refusal(() => cursors.decode('mer_a', made, 'after'))?.code).toBe('BAD_USER_INPUT');
     }
   });
+
+  it('works with any secret the configuration accepts, a short test key included', () => {
+    const cursors = new PaymentCursors('sk_test_x');
+    expect(cursors.decode('mer_a', cursors.encode('mer_a', 7), 'after')).toBe(7);
+  });
 });
