@@ -15,7 +15,7 @@ export interface SeededPayment {
 
 const ROWS_PER_INSERT = 500;
 
-/** `count` PENDING payments of `merchantId`, each with its own (made-up) checkout session id. */
+/** `count` PENDING payments of `merchantId` (57.00 USD, stored as createPayment stores it), each with its own (made-up) checkout session id. */
 export async function seedPendingPayments(db: mysql.Connection, merchantId: string, count: number, tag: string): Promise<SeededPayment[]> {
   const seeded: SeededPayment[] = [];
   for (let start = 0; start < count; start += ROWS_PER_INSERT) {
@@ -30,7 +30,7 @@ export async function seedPendingPayments(db: mysql.Connection, merchantId: stri
          customer_email, metadata, checkout_url, provider_session_id, expires_at, version, created_at, updated_at) values ?`,
       [
         batch.map((p) => [
-          p.ref, merchantId, p.orderId, 'PENDING', 5700, 'usd',
+          p.ref, merchantId, p.orderId, 'PENDING', 5700, 'USD',
           JSON.stringify([{ name: 'T-shirt', unitAmount: 2500, quantity: 2 }, { name: 'Socks', unitAmount: 700, quantity: 1 }]),
           'https://shop.example/thanks', 'https://shop.example/cart', 'buyer@example.com', '{"cartId":"c-42"}',
           `https://checkout.example/c/pay/${p.sessionId}`, p.sessionId, expiresAt, 2, now, now,
@@ -54,7 +54,11 @@ export async function seedPendingPayments(db: mysql.Connection, merchantId: stri
 export async function completedEventTemplate(stripe: Stripe, emulatorUrl: string): Promise<Stripe.Event> {
   const session = await stripe.checkout.sessions.create({
     mode: 'payment',
-    line_items: [{ quantity: 1, price_data: { currency: 'usd', unit_amount: 2500, product_data: { name: 'T-shirt' } } }],
+    // The seeded payments' own lines: the gateway believes a session only when it charges the payment's amount.
+    line_items: [
+      { quantity: 2, price_data: { currency: 'usd', unit_amount: 2500, product_data: { name: 'T-shirt' } } },
+      { quantity: 1, price_data: { currency: 'usd', unit_amount: 700, product_data: { name: 'Socks' } } },
+    ],
     success_url: 'https://shop.example/thanks',
     cancel_url: 'https://shop.example/cart',
     client_reference_id: 'pay_template',
