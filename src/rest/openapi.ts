@@ -604,7 +604,7 @@ export function buildOpenApiDocument(): Schema {
       title: 'Payment gateway REST shim',
       version: '1.0.0',
       description:
-        'The REST door of the GraphQL payment gateway in front of Stripe Checkout (API.md). JSON, the same field names as GraphQL. ' +
+        'The REST door of the GraphQL payment gateway in front of Stripe Checkout (docs/reference.md in its repository). JSON, the same field names as GraphQL. ' +
         'Amounts are integers in the minor unit of the currency. Every answer carries X-Request-Id; errors are ' +
         '`{"error": {"code", "message", "details"?, "ref"?, "requestId"}}`. Generated from the gateway\'s validation rules (src/rest/openapi.ts).',
     },
