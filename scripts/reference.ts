@@ -3,6 +3,8 @@
  * by hand except its generated regions, each between `<!-- generated:NAME -->` and
  * `<!-- /generated:NAME -->`, which this rewrites from the code that decides them:
  *
+ * - limits            LIMITS (src/services/validation/limits.ts), the money rules (src/domain/money.ts)
+ *                     and the GraphQL document limits (src/resolvers/query-limits.ts)
  * - statuses          src/domain/payment-status.ts (meanings, allowed changes, statuses holding an order)
  * - schema            the GraphQL SDL the code builds (the same text as schema.graphql)
  * - errors            ERROR_CODES of src/domain/errors.ts (meaning and REST status of each code)
@@ -21,10 +23,13 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { envSchema } from '../src/config';
 import { ERROR_CODES } from '../src/domain/errors';
+import { MAX_AMOUNT, minimumChargeAmount, THREE_DECIMAL_CURRENCIES } from '../src/domain/money';
 import { canTransition, ORDER_HOLDING_STATUSES, PAYMENT_STATUS_MEANINGS, PaymentStatus } from '../src/domain/payment-status';
 import { printGatewaySchema } from '../src/resolvers/build-schema';
 import { REQUEST_ERROR_CODES } from '../src/resolvers/graphql-errors';
+import { DEFAULT_QUERY_LIMITS, MAX_DOCUMENT_TOKENS } from '../src/resolvers/query-limits';
 import { buildOpenApiDocument } from '../src/rest/openapi';
+import { FORBIDDEN_KEYS, LIMITS } from '../src/services/validation';
 import { emulatorEnvSchema } from '../src/stripe-emulator/emulator-env';
 import { faultsPatchSchema } from '../src/stripe-emulator/faults';
 
@@ -130,6 +135,46 @@ function faultsTable(): string {
 // The other regions
 // ---------------------------------------------------------------------------------------------------
 
+/** 99999999 → "99 999 999", as people read it. */
+const count = (n: number): string => (n >= 10_000 ? n.toLocaleString('en-US').replace(/,/g, ' ') : String(n));
+
+/** The input limits: the wording is here, every number comes from the code that enforces it. */
+function limitsTable(): string {
+  const L = LIMITS;
+  const minimums = ['USD', 'EUR', 'GBP', 'JPY'].map((currency) => `${currency} ${count(minimumChargeAmount(currency))}`).join(', ');
+  const rows = [
+    [
+      'payment amount',
+      `at least Stripe's minimum charge for the currency, in minor units (${minimums}, …), at most ${count(MAX_AMOUNT)}, for every currency; ` +
+        `three-decimal currencies (${[...THREE_DECIMAL_CURRENCIES].join(', ')}) in multiples of 10`,
+    ],
+    [
+      'line items',
+      `${L.lineItemsMin} to ${L.lineItemsMax}; \`quantity\` ${L.quantityMin} to ${L.quantityMax}; \`unitAmount\` ≥ 1; \`name\` 1 to ${L.lineItemNameMaxChars} characters`,
+    ],
+    ['`orderId`', `1 to ${L.orderIdMaxChars} characters, no control characters`],
+    ['`successUrl`, `cancelUrl`', `absolute \`http(s)\` URLs, no credentials, no whitespace, at most ${L.urlMaxChars} characters`],
+    ['`customerEmail`', `at most ${L.emailMaxChars} characters, local part at most ${L.emailLocalPartMaxChars}, a domain with a dot`],
+    ['`expiresInMinutes`', `${L.expiresInMinutesMin} to ${L.expiresInMinutesMax} (Stripe's window), default ${L.expiresInMinutesDefault}`],
+    [
+      '`metadata`',
+      `a JSON object of at most ${L.metadataMaxKeys} keys (keys 1 to ${L.metadataKeyMaxChars} characters, without \`[\` or \`]\`; ` +
+        `not ${[...FORBIDDEN_KEYS].map(code).join(', ')}), string values of at most ${L.metadataValueMaxChars} characters. ` +
+        `All ${L.metadataMaxKeys} are the merchant's: the gateway's own reference travels elsewhere`,
+    ],
+    ['`payments(first)`', `1 to ${L.pageSizeMax}, default ${L.pageSizeDefault}; \`after\` at most ${L.cursorMaxChars} characters`],
+    ['`ref`', `\`pay_\` and ${L.refMinRandomChars} or more URL-safe characters, at most ${L.refMaxChars} in all`],
+    ['`Idempotency-Key`', `1 to ${L.idempotencyKeyMaxChars} printable ASCII characters`],
+    ['problems reported', `at most ${L.maxReportedProblems} per answer, then one line saying how many more`],
+    [
+      'GraphQL documents',
+      `at most ${count(MAX_DOCUMENT_TOKENS)} tokens, depth ${DEFAULT_QUERY_LIMITS.maxDepth}, ${DEFAULT_QUERY_LIMITS.maxAliases} aliases, ` +
+        `${DEFAULT_QUERY_LIMITS.maxFields} field selections and a cost of ${count(DEFAULT_QUERY_LIMITS.maxCost)}`,
+    ],
+  ];
+  return table(['what', 'limit'], rows);
+}
+
 function statusTable(): string {
   const statuses = Object.values(PaymentStatus);
   const rows = statuses.map((status) => {
@@ -192,6 +237,7 @@ function restRouteTable(): string {
 /** Every generated region, by the name its markers carry. */
 export async function generatedRegions(): Promise<Record<string, string>> {
   return {
+    limits: limitsTable(),
     statuses: statusTable(),
     schema: ['```graphql', (await printGatewaySchema()).trimEnd(), '```'].join('\n'),
     errors: errorTable(),
