@@ -75,7 +75,8 @@ function layers(schema: AnySchema): AnySchema[] {
   return [schema, ...rest];
 }
 
-function documentation(schema: AnySchema): Documented {
+/** A schema's `meta()` description (and `unset` text), from the outermost layer that has one. */
+export function documentation(schema: AnySchema): Documented {
   for (const layer of layers(schema)) {
     const meta = (layer as unknown as { meta(): Documented | undefined }).meta();
     if (meta?.description) return meta;

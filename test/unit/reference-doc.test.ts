@@ -17,7 +17,7 @@ import { REQUEST_ERROR_CODES } from '../../src/resolvers/graphql-errors';
 import { buildOpenApiDocument } from '../../src/rest/openapi';
 import { emulatorEnvSchema } from '../../src/stripe-emulator/emulator-env';
 import { faultsPatchSchema } from '../../src/stripe-emulator/faults';
-import { fillRegions, REFERENCE_PATH, renderReference } from '../../scripts/reference';
+import { documentation, fillRegions, REFERENCE_PATH, renderReference } from '../../scripts/reference';
 
 const ROOT = join(__dirname, '..', '..');
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
@@ -68,6 +68,9 @@ describe('docs/reference.md', () => {
   it('lists every environment variable of the gateway and of the standalone emulator, and every emulator fault', () => {
     const names = [...Object.keys(envSchema.shape), ...Object.keys(emulatorEnvSchema.shape), ...Object.keys(faultsPatchSchema.shape)];
     expect(missingFrom(names, (name) => reference.includes(`\`${name}\``))).toEqual([]);
+    // Each says what it means, next to it in the code (`.meta({ description })`), or its row would be empty.
+    const schemas = { ...envSchema.shape, ...emulatorEnvSchema.shape, ...faultsPatchSchema.shape } as Record<string, Parameters<typeof documentation>[0]>;
+    expect(missingFrom(Object.keys(schemas), (name) => Boolean(documentation(schemas[name]).description))).toEqual([]);
   });
 
   it('describes every REST path of the OpenAPI document and every route the gateway registers', () => {
