@@ -13,45 +13,146 @@ const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).def
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
-const envSchema = z.object({
-  PORT: port(4000),
-  PUBLIC_URL: optionalString.pipe(httpUrl.optional()),
-  DATABASE_URL: optionalString.pipe(
-    z
-      .string()
-      .regex(/^(mysql|mariadb|sqlite|file):/, 'must be mysql://user:pass@host:3306/db or sqlite:<path>')
-      .optional(),
-  ),
-  REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, 'must be redis://host:6379').optional()),
-  STRIPE_SECRET_KEY: optionalString.pipe(
-    z.string().regex(/^(sk|rk)_(test|live)_/, 'must be a Stripe secret key (sk_test_… or sk_live_…)').optional(),
-  ),
-  STRIPE_API_URL: optionalString.pipe(httpUrl.optional()),
-  STRIPE_WEBHOOK_SECRET: optionalString.pipe(z.string().startsWith('whsec_', 'must start with whsec_').optional()),
-  STRIPE_EMULATOR_PORT: port(12111),
-  STRIPE_EMULATOR_WEBHOOK_URL: optionalString,
-  STRIPE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
-  IDEMPOTENCY_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(60_000),
-  IDEMPOTENCY_STALE_AFTER_MS: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),
-  RECONCILER_ENABLED: z.enum(['true', 'false']).default('true'),
-  RECONCILER_INTERVAL_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
-  RECONCILER_PROCESSING_AFTER_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
-  RECONCILER_PENDING_STALE_AFTER_MS: z.coerce.number().int().min(0).max(86_400_000).default(900_000),
-  RATE_LIMIT_PER_KEY_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
-  RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
-  RATE_LIMIT_REDIRECTS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(120),
-  WS_MAX_SOCKETS_PER_KEY: z.coerce.number().int().min(1).default(500),
-  WS_MAX_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
-  WS_MAX_OPERATIONS_PER_SOCKET: z.coerce.number().int().min(1).default(100),
-  METRICS_TOKEN: optionalString,
-  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
-  CURSOR_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional()),
-  CORS_ALLOWED_ORIGINS: optionalString.pipe(z.string().optional()),
-  KEY_ROTATION_OVERLAP_HOURS: z.coerce.number().min(0).max(24 * 90).default(24),
-  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(httpUrl.optional()),
-  OTEL_SERVICE_NAME: optionalString,
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+/**
+ * Every variable the gateway reads, with what it means (`description`) and, where the schema has no
+ * default, what happens when it is unset (`unset`). docs/reference.md's configuration table is
+ * generated from this (`npm run docs:reference`), so the meaning lives next to the variable.
+ */
+export const envSchema = z.object({
+  PORT: port(4000).meta({ description: 'HTTP port for GraphQL (HTTP and WebSocket), REST and the pages' }),
+  PUBLIC_URL: optionalString.pipe(httpUrl.optional()).meta({
+    description: "base of the return and cancel URLs handed to Stripe: the address customers' browsers reach",
+    unset: '`http://localhost:$PORT`',
+  }),
+  DATABASE_URL: optionalString
+    .pipe(
+      z
+        .string()
+        .regex(/^(mysql|mariadb|sqlite|file):/, 'must be mysql://user:pass@host:3306/db or sqlite:<path>')
+        .optional(),
+    )
+    .meta({
+      description: '`mysql://user:pass@host:3306/db` (or `mariadb://`) for MySQL/MariaDB; `sqlite:<path>` for the embedded SQLite',
+      unset: '`sqlite:data/gateway.sqlite`',
+    }),
+  REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, 'must be redis://host:6379').optional()).meta({
+    description: '`redis://host:6379`: payment updates and key rotations fan out across instances, rate limits count together',
+    unset: 'in-process',
+  }),
+  STRIPE_SECRET_KEY: optionalString
+    .pipe(z.string().regex(/^(sk|rk)_(test|live)_/, 'must be a Stripe secret key (sk_test_… or sk_live_…)').optional())
+    .meta({ description: 'a real Stripe key (`sk_test_…`, `sk_live_…`, `rk_…`)', unset: 'sandbox mode' }),
+  STRIPE_API_URL: optionalString.pipe(httpUrl.optional()).meta({
+    description: 'base URL of a Stripe-compatible API (a standalone emulator); in sandbox mode no in-process emulator is started then',
+    unset: "Stripe's own",
+  }),
+  STRIPE_WEBHOOK_SECRET: optionalString.pipe(z.string().startsWith('whsec_', 'must start with whsec_').optional()).meta({
+    description: '`whsec_…`: verifies Stripe-Signature on webhooks (in sandbox mode, also signs the emulator\'s deliveries)',
+    unset: 'generated at start: in sandbox mode shared with the emulator; with real Stripe no webhook verifies, so set it',
+  }),
+  STRIPE_EMULATOR_PORT: port(12111).meta({ description: 'where the sandbox emulator listens, on 127.0.0.1 only' }),
+  STRIPE_EMULATOR_WEBHOOK_URL: optionalString.meta({
+    description: "where the sandbox emulator delivers events, comma-separated for several",
+    unset: "this gateway's webhook route",
+  }),
+  STRIPE_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(120_000)
+    .default(10_000)
+    .meta({ description: 'timeout of one call to Stripe (the SDK retries twice more, with the same idempotency key)' }),
+  IDEMPOTENCY_WAIT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(600_000)
+    .default(60_000)
+    .meta({ description: 'how long a repeat waits for the first request with its Idempotency-Key before `IDEMPOTENCY_CONFLICT`' }),
+  IDEMPOTENCY_STALE_AFTER_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(3_600_000)
+    .default(120_000)
+    .meta({ description: 'a first request silent this long died; a repeat takes it over' }),
+  RECONCILER_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .meta({ description: 'run the reconciler in this instance (at start-up, then every interval)' }),
+  RECONCILER_INTERVAL_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000).meta({ description: 'time between reconciler passes' }),
+  RECONCILER_PROCESSING_AFTER_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(86_400_000)
+    .default(60_000)
+    .meta({ description: 'a PROCESSING payment untouched this long had its creation interrupted: the reconciler takes it up' }),
+  RECONCILER_PENDING_STALE_AFTER_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(86_400_000)
+    .default(900_000)
+    .meta({ description: 'a PENDING payment without news this long is synced from Stripe (and then only that often)' }),
+  RATE_LIMIT_PER_KEY_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(1200)
+    .meta({ description: 'requests per API key (counted by its hash) per minute, REST and GraphQL together' }),
+  RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(3000)
+    .meta({ description: "requests per client address per minute (Stripe's webhooks are not limited)" }),
+  RATE_LIMIT_REDIRECTS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(120).meta({
+    description: "the customer's return and cancel links per client address per minute, counted apart from the API (a browser needs one or two per payment)",
+  }),
+  WS_MAX_SOCKETS_PER_KEY: z.coerce.number().int().min(1).default(500).meta({
+    description: "open WebSockets per API key, per instance (a shop's customers share its publishable key); more are closed with 4029",
+  }),
+  WS_MAX_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).default(100).meta({
+    description: 'open WebSockets per client address, per instance, counted before `connection_init`; more are closed with 4029',
+  }),
+  WS_MAX_OPERATIONS_PER_SOCKET: z.coerce.number().int().min(1).default(100).meta({
+    description: 'operations running at once on one socket; more get `RATE_LIMITED`',
+  }),
+  METRICS_TOKEN: optionalString.meta({
+    description: 'bearer token that `GET /metrics` requires',
+    unset: '`/metrics` answers only on the loopback address',
+  }),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(100).max(600_000).default(10_000).meta({
+    description: 'after SIGTERM or SIGINT: in-flight requests finish within this, then connections are cut and the process exits 0',
+  }),
+  CURSOR_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional()).meta({
+    description: 'keys the opaque paging cursors (at least 32 characters); the same on every instance',
+    unset: 'derived from `STRIPE_SECRET_KEY` (in sandbox mode from the public emulator key: set it where cursors must not be readable)',
+  }),
+  CORS_ALLOWED_ORIGINS: optionalString.pipe(z.string().optional()).meta({
+    description: 'comma-separated exact origins (`https://shop.example`) allowed to call `/graphql` and the payment routes from a browser',
+    unset: 'no CORS headers',
+  }),
+  KEY_ROTATION_OVERLAP_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 90)
+    .default(24)
+    .meta({ description: 'how long a rotated secret key keeps working' }),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(httpUrl.optional()).meta({
+    description: 'OTLP/HTTP collector base URL (spans go to `<endpoint>/v1/traces`)',
+    unset: 'no tracing',
+  }),
+  OTEL_SERVICE_NAME: optionalString.meta({ description: 'service name on the spans', unset: '`graphql-payment-gateway`' }),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .meta({ description: 'pino log level' }),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development').meta({
+    description:
+      '`production` turns introspection, schema hints in errors, GraphiQL and stack traces off; `development` logs pretty lines at a terminal',
+  }),
 });
 
 export type DatabaseConfig =

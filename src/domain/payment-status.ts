@@ -18,6 +18,15 @@ const ALLOWED_NEXT: Record<PaymentStatus, readonly PaymentStatus[]> = {
   [PaymentStatus.EXPIRED]: [],
 };
 
+/** What each status tells a merchant; docs/reference.md's status table is generated from this and ALLOWED_NEXT. */
+export const PAYMENT_STATUS_MEANINGS: Record<PaymentStatus, string> = {
+  [PaymentStatus.PROCESSING]: 'saved; the checkout session is being created at the provider',
+  [PaymentStatus.PENDING]: 'checkout session open: the customer can pay at `checkoutUrl`',
+  [PaymentStatus.SUCCEEDED]: 'paid (session complete and paid, or an asynchronous payment succeeded)',
+  [PaymentStatus.FAILED]: 'the provider refused the session, or an asynchronous payment failed',
+  [PaymentStatus.EXPIRED]: 'the session expired: the merchant expired it, or its time ran out',
+};
+
 export function canTransition(from: PaymentStatus, to: PaymentStatus): boolean {
   return ALLOWED_NEXT[from].includes(to);
 }

@@ -10,16 +10,20 @@ import { GatewayError } from '../domain/errors';
 import type { Logger } from '../logger';
 import type { GraphQLContext } from './context';
 
-/** Codes Apollo itself gives to bad requests: the caller's fault, safe to show as they are. */
-const REQUEST_ERROR_CODES = new Set([
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_USER_INPUT',
-  'BAD_REQUEST',
-  'OPERATION_RESOLUTION_FAILURE',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-]);
+/**
+ * Codes Apollo itself gives to bad requests: the caller's fault, safe to show as they are. Each with
+ * what it means to a caller (docs/reference.md lists them from here).
+ */
+export const REQUEST_ERROR_CODES: Readonly<Record<string, string>> = {
+  GRAPHQL_PARSE_FAILED: 'the document does not parse, or is longer than the token limit',
+  GRAPHQL_VALIDATION_FAILED:
+    'the document does not fit the schema (an unknown field, a missing argument), is over a query limit, is a subscription sent over HTTP, or holds more than one createPayment',
+  BAD_USER_INPUT: "a variable or argument of the wrong GraphQL type (Apollo's), besides the gateway's own input errors",
+  BAD_REQUEST: 'a request GraphQL over HTTP does not take: no query, a batch (a JSON array), a mutation over GET (405), or one that could be cross-site (CSRF prevention)',
+  OPERATION_RESOLUTION_FAILURE: '`operationName` names no operation of the document, or the document has several and none is named',
+  PERSISTED_QUERY_NOT_FOUND: 'automatic persisted queries are not offered: send the query text',
+  PERSISTED_QUERY_NOT_SUPPORTED: 'automatic persisted queries are not offered: send the query text',
+};
 
 export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
@@ -38,7 +42,7 @@ function isExpected(error: GraphQLError): boolean {
 
 function isRequestError(error: { extensions?: Record<string, unknown> }): boolean {
   const code = error.extensions?.code;
-  return typeof code === 'string' && REQUEST_ERROR_CODES.has(code);
+  return typeof code === 'string' && Object.hasOwn(REQUEST_ERROR_CODES, code);
 }
 
 /** Logs unexpected errors with the request id, and puts that id on every error so callers can quote it. */

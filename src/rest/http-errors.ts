@@ -4,22 +4,13 @@
  * Unexpected errors are logged with the request id and masked.
  */
 import type { ErrorRequestHandler, Response } from 'express';
-import { GatewayError, RateLimitedError, type ErrorCode } from '../domain/errors';
+import { ERROR_CODES, GatewayError, RateLimitedError, type ErrorCode } from '../domain/errors';
 import type { Logger } from '../logger';
 
-export const HTTP_STATUS: Record<ErrorCode, number> = {
-  BAD_USER_INPUT: 400,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  PAYMENT_NOT_FOUND: 404,
-  INVALID_PAYMENT_STATE: 409,
-  ORDER_CONFLICT: 409,
-  IDEMPOTENCY_CONFLICT: 409,
-  RATE_LIMITED: 429,
-  INTERNAL_SERVER_ERROR: 500,
-  PROVIDER_ERROR: 502,
-  PROVIDER_UNAVAILABLE: 503,
-};
+/** The HTTP status of each code: ERROR_CODES' own column, so there is one mapping. */
+export const HTTP_STATUS = Object.fromEntries(
+  Object.entries(ERROR_CODES).map(([code, { httpStatus }]) => [code, httpStatus]),
+) as Record<ErrorCode, number>;
 
 export function sendError(res: Response, status: number, body: { code: ErrorCode; message: string } & Record<string, unknown>): void {
   res.status(status).json({ error: { ...body, requestId: res.locals.requestId } });

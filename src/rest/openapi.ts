@@ -7,20 +7,20 @@
  * - every number: LIMITS (src/services/validation/limits.ts) and MAX_AMOUNT; the supported currencies,
  *   their amount increments and minimum charges: src/domain/money.ts;
  * - the ref, Idempotency-Key and text patterns, the metadata key rules: field-rules.ts and limits.ts;
- * - the error codes and the HTTP status of each: HTTP_STATUS (src/rest/http-errors.ts);
+ * - the error codes, the HTTP status and the meaning of each: ERROR_CODES (src/domain/errors.ts);
  * - statuses and event sources: the enums of src/domain/payment-status.ts; the fields a publishable
  *   key reads: PUBLISHABLE_FIELDS (src/rest/payments.router.ts); webhook handlings: EventHandling.
  *
  * Written here by hand, because no code states them as data (and kept in this one module): the
- * descriptions, which error codes each route can answer, the Payment and PaymentEvent response
- * shapes (typed against PaymentView/PaymentEventView below, so the compiler refuses a field added to
+ * descriptions (except each error code's meaning, which is ERROR_CODES'), which error codes each
+ * route can answer, the Payment and PaymentEvent response shapes (typed against PaymentView/PaymentEventView below, so the compiler refuses a field added to
  * or removed from the view and not here), the extra fields of the error body (each error class's
  * publicDetails), the health bodies, and the X-Request-Id pattern of src/server.ts.
  * test/integration/openapi.test.ts checks the numbers against the code, and the REST suite checks
  * every answer it receives against this document (test/support/openapi-check.ts).
  */
 import { Router } from 'express';
-import type { ErrorCode } from '../domain/errors';
+import { ERROR_CODES, type ErrorCode } from '../domain/errors';
 import { amountIncrement, MAX_AMOUNT, minimumChargeAmount, supportedCurrencies } from '../domain/money';
 import { PaymentEventSource, PaymentStatus } from '../domain/payment-status';
 import type { PaymentEventView, PaymentView } from '../services/payments/payment-view';
@@ -347,21 +347,6 @@ function errorSchemas(): Record<string, Schema> {
 // Responses
 // ---------------------------------------------------------------------------------------------------
 
-/** Not derived: when each code is answered, for the descriptions. */
-const WHEN: Record<ErrorCode, string> = {
-  BAD_USER_INPUT: 'invalid input',
-  UNAUTHENTICATED: 'no key, or an unknown key',
-  FORBIDDEN: 'a publishable key where the secret key is needed',
-  PAYMENT_NOT_FOUND: "unknown ref, or another merchant's payment",
-  INVALID_PAYMENT_STATE: 'the payment cannot do this in its status',
-  ORDER_CONFLICT: 'the order already has an active or succeeded payment (`ref` names it)',
-  IDEMPOTENCY_CONFLICT: 'the Idempotency-Key was used with another body, or its first request is still running',
-  RATE_LIMITED: 'too many requests from this key or address; retry after Retry-After seconds',
-  INTERNAL_SERVER_ERROR: 'anything unexpected (a database outage, say); quote requestId',
-  PROVIDER_ERROR: 'Stripe refused',
-  PROVIDER_UNAVAILABLE: 'Stripe could not be reached',
-};
-
 /** Not derived: webhook handlings and their meaning; the compiler checks the keys against EventHandling. */
 const WEBHOOK_HANDLINGS = {
   applied: 'the event changed the payment',
@@ -391,7 +376,7 @@ function errorResponses(codes: ErrorCode[], options: { tooLarge?: boolean; when?
   const responses: Record<string, Schema> = {};
   for (const [status, statusCodes] of [...byStatus.entries()].sort(([a], [b]) => a - b)) {
     const description =
-      status === 413 ? 'BAD_USER_INPUT: the request body is too large' : statusCodes.map((code) => `${code}: ${options.when?.[code] ?? WHEN[code]}`).join('; ');
+      status === 413 ? 'BAD_USER_INPUT: the request body is too large' : statusCodes.map((code) => `${code}: ${options.when?.[code] ?? ERROR_CODES[code].meaning}`).join('; ');
     const schema = { allOf: [schemaRef('Error'), { properties: { error: { properties: { code: { enum: statusCodes } } } } }] };
     const headers = statusCodes.includes('RATE_LIMITED') ? { 'Retry-After': { $ref: '#/components/headers/Retry-After' } } : {};
     responses[String(status)] = response(description, json(schema), headers);
@@ -629,7 +614,7 @@ export function buildOpenApiDocument(): Schema {
       title: 'Payment gateway REST shim',
       version: '1.0.0',
       description:
-        'The REST door of the GraphQL payment gateway in front of Stripe Checkout (API.md). JSON, the same field names as GraphQL. ' +
+        'The REST door of the GraphQL payment gateway in front of Stripe Checkout (docs/reference.md in its repository). JSON, the same field names as GraphQL. ' +
         'Amounts are integers in the minor unit of the currency. Every answer carries X-Request-Id; errors are ' +
         '`{"error": {"code", "message", "details"?, "ref"?, "requestId"}}`. Generated from the gateway\'s validation rules (src/rest/openapi.ts).',
     },

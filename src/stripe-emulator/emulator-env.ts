@@ -28,19 +28,42 @@ const httpUrl = z.url({ protocol: /^https?$/ });
 const optional = (schema: z.ZodType<string>) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
 
-const envSchema = z.object({
-  STRIPE_EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(12111),
-  STRIPE_EMULATOR_HOST: optional(z.string()),
-  STRIPE_EMULATOR_PUBLIC_URL: optional(httpUrl),
-  STRIPE_WEBHOOK_SECRET: optional(z.string().regex(/^whsec_\S+$/, 'must look like whsec_…')),
-  STRIPE_EMULATOR_WEBHOOK_URL: optional(z.string()),
-  STRIPE_EMULATOR_API_KEY: optional(z.string().regex(/^sk_test_\S+$/, 'must look like sk_test_…')),
-  STRIPE_EMULATOR_FAULTS: optional(z.string()),
+/**
+ * The standalone emulator's variables, each with what it means (`description`) and, without a schema
+ * default, what happens when it is unset (`unset`); the project's docs/reference.md lists them from here.
+ */
+export const emulatorEnvSchema = z.object({
+  STRIPE_EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(12111).meta({ description: 'port (`0`: any free port)' }),
+  STRIPE_EMULATOR_HOST: optional(z.string()).meta({
+    description:
+      'interface to bind; `0.0.0.0` to be reachable from elsewhere (a container). It takes any test key and completes payments for anyone: keep it off networks you do not trust',
+    unset: `\`${DEFAULT_HOST}\``,
+  }),
+  STRIPE_EMULATOR_PUBLIC_URL: optional(httpUrl).meta({
+    description: 'base of the hosted page links (`session.url`)',
+    unset: '`http://<host>:$PORT` (`localhost` for `0.0.0.0`)',
+  }),
+  STRIPE_WEBHOOK_SECRET: optional(z.string().regex(/^whsec_\S+$/, 'must look like whsec_…')).meta({
+    description: '`whsec_…` that signs deliveries',
+    unset: 'generated and printed',
+  }),
+  STRIPE_EMULATOR_WEBHOOK_URL: optional(z.string()).meta({
+    description: 'where events are POSTed, comma-separated for several',
+    unset: 'none: events are only listed',
+  }),
+  STRIPE_EMULATOR_API_KEY: optional(z.string().regex(/^sk_test_\S+$/, 'must look like sk_test_…')).meta({
+    description: 'the only secret key accepted, when set',
+    unset: 'any `sk_test_…`',
+  }),
+  STRIPE_EMULATOR_FAULTS: optional(z.string()).meta({
+    description: 'faults in force from the start, JSON as for `POST /__emulator/faults`',
+    unset: 'none',
+  }),
 });
 
 /** Throws an Error naming each variable that is wrong. */
 export function readEmulatorEnv(env: Record<string, string | undefined>): EmulatorEnv {
-  const parsed = envSchema.safeParse(env);
+  const parsed = emulatorEnvSchema.safeParse(env);
   if (!parsed.success) {
     throw new Error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   }

@@ -31,16 +31,30 @@ export const NO_FAULTS: Readonly<EmulatorFaults> = Object.freeze({
 const rate = z.number().min(0).max(1);
 const delay = z.number().int().min(0).max(10 * 60 * 1000);
 
-/** Any subset of the faults; unknown keys are refused so that a typo does not silently do nothing. */
+/**
+ * Any subset of the faults; unknown keys are refused so that a typo does not silently do nothing.
+ * Each fault's `description` is what docs/reference.md lists for it.
+ */
 export const faultsPatchSchema = z
   .object({
-    apiLatencyMs: delay,
-    apiErrorRate: rate,
-    apiRefusalRate: rate,
-    webhookDuplicateRate: rate,
-    webhookReorder: z.boolean(),
-    webhookDelayMs: delay,
-    webhookDropRate: rate,
+    apiLatencyMs: delay.meta({
+      description:
+        'every `/v1` answer waits this long (inside the idempotency reservation, so concurrent same-key requests meet the 409)',
+    }),
+    apiErrorRate: rate.meta({
+      description:
+        '`/v1` requests answered 500 `api_error` or 429 rate limit (`Retry-After: 1`) at random, before any state change and not stored for the key',
+    }),
+    apiRefusalRate: rate.meta({
+      description:
+        'the emulator\'s addition: session creations refused with 400 "The emulator refused this session (apiRefusalRate)", stored for the key like any executed request',
+    }),
+    webhookDuplicateRate: rate.meta({ description: 'the event is delivered twice (same id)' }),
+    webhookReorder: z.boolean().meta({ description: 'each event is held back up to 1 s at random, so later ones overtake it' }),
+    webhookDelayMs: delay.meta({ description: 'wait before the first delivery attempt' }),
+    webhookDropRate: rate.meta({
+      description: 'never delivered, no retries; listed by `GET /v1/events` with `delivery_success=false`',
+    }),
   })
   .partial()
   .strict();
