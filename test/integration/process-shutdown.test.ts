@@ -17,7 +17,7 @@ import { createOrm, migrate } from '../../src/orm';
 import { MerchantService } from '../../src/services/merchants/merchant.service';
 import { freePort, paymentInput } from '../support/gateway-harness';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
-import { buildGateway, spawnBuiltGateway, startBuiltGatewayProcess, type GatewayProcess } from '../support/gateway-process';
+import { buildGateway, spawnBuiltGateway, startBuiltGatewayProcess, startWithNpmStart, type GatewayProcess } from '../support/gateway-process';
 import { waitFor } from '../support/checkout-kit';
 
 const GRACE_MS = 6000;
@@ -106,6 +106,31 @@ describe.each(['development', 'test'])('sandbox mode, NODE_ENV=%s, idle', (nodeE
       rmSync(dir, { recursive: true, force: true });
     }
   }, 40_000);
+});
+
+describe('`npm start` itself, as the README runs it', () => {
+  it('a SIGTERM sent to npm (as a container runtime sends it to its first process) reaches the gateway: exit 0, no process left listening', async () => {
+    const [port, emulatorPort] = [await freePort(), await freePort()];
+    const dir = mkdtempSync(join(tmpdir(), 'gateway-npm-start-'));
+    try {
+      const gateway = await startWithNpmStart({
+        NODE_ENV: 'development',
+        PORT: String(port),
+        STRIPE_EMULATOR_PORT: String(emulatorPort),
+        DATABASE_URL: `sqlite:${dir}/gateway.sqlite`,
+        SHUTDOWN_GRACE_MS: String(GRACE_MS),
+      });
+      expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
+      const { code } = await terminate(gateway, GRACE_MS + 5000);
+      expect(code).toBe(0);
+      expect(gateway.output()).toContain('shutdown complete');
+      // npm's shell used to die alone and leave the gateway running, still listening.
+      expect(await portClosed(port)).toBe(true);
+      expect(await portClosed(emulatorPort)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
 
 describe('production mode (a test key, a standalone emulator, MariaDB and Redis)', () => {

@@ -44,6 +44,19 @@ export function spawnBuiltGateway(env: Record<string, string>): ChildProcess {
   });
 }
 
+/**
+ * `npm start` itself, as the README runs it (it builds again, then execs node dist/src/main.js): the
+ * process a container runtime signals is npm, which must hand the signal on to the gateway.
+ */
+export async function startWithNpmStart(env: Record<string, string>, timeoutMs = 150_000): Promise<GatewayProcess> {
+  const child = spawn('npm', ['start'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'debug', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return watchUntilListening(child, env, timeoutMs, false);
+}
+
 export async function startBuiltGatewayProcess(
   env: Record<string, string>,
   options: { appendToSuiteLog?: boolean; timeoutMs?: number } = {},
