@@ -147,6 +147,17 @@ export async function createGatewayServer(deps: GatewayServerDeps): Promise<Gate
   );
 
   app.use(requestId, requestContext);
+  // Once the drain has begun, a request arriving on a keep-alive connection opened before is not
+  // taken: the drain ends each connection when its last answer is out, so work done for such a
+  // request (a payment made) could lose its answer. Refused untouched, it is safe to send again.
+  let draining = false;
+  app.use((req, res, next) => {
+    if (!draining) return next();
+    res.setHeader('Connection', 'close');
+    const refusal = { code: 'SHUTTING_DOWN' as const, message: 'This instance is shutting down; nothing was done: send the request again' };
+    if (req.path.startsWith('/graphql')) res.status(503).json({ errors: [{ message: refusal.message, extensions: { code: refusal.code, requestId: res.locals.requestId } }] });
+    else sendError(res, 503, refusal);
+  });
   app.use(requestTelemetry(logger, deps.metrics));
   // Before every router, so preflights are answered; only these paths take part (not the webhook,
   // not the customer's return/cancel redirects).
@@ -185,7 +196,7 @@ export async function createGatewayServer(deps: GatewayServerDeps): Promise<Gate
       }),
     }),
   );
-  app.use((_req, res) => sendError(res, 404, { code: 'BAD_USER_INPUT', message: 'No such route' }));
+  app.use((_req, res) => sendError(res, 404, { code: 'NOT_FOUND', message: 'No such route' }));
   app.use(restErrorHandler(logger.child({ module: 'rest' })));
 
   // One stop shared by every caller: a second apollo.stop() while the first drains would never return.
@@ -199,6 +210,7 @@ export async function createGatewayServer(deps: GatewayServerDeps): Promise<Gate
       }),
     close: () =>
       (closing ??= (async () => {
+        draining = true;
         // Stops accepting, closes idle keep-alive connections and WebSockets (1001), lets in-flight
         // requests finish within the drain grace, then cuts what is left.
         await apollo.stop();

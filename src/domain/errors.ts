@@ -25,6 +25,11 @@ export const ERROR_CODES = {
     httpStatus: 503,
     meaning: 'Stripe could not be reached: a payment being created stays PROCESSING (`ref`) for the reconciler',
   },
+  SHUTTING_DOWN: {
+    httpStatus: 503,
+    meaning: 'this instance is stopping and did nothing with the request (it came after the drain began): send it again',
+  },
+  NOT_FOUND: { httpStatus: 404, meaning: 'no such route (a payment that does not exist is `PAYMENT_NOT_FOUND`)' },
 } as const satisfies Record<string, { httpStatus: number; meaning: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

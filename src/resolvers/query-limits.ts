@@ -54,7 +54,11 @@ export const MAX_DOCUMENT_TOKENS = 3_000;
  * full introspection answer of this schema is some 60 KB). A handful per document pass; a flood of
  * aliased copies does not (the alias limit stops it first, the cost limit without aliases).
  */
-export const INTROSPECTION_COST = 2_500;
+/**
+ * A full introspection answer is about 35 KB here: at 10 000, three copies fit under MAX_COST (what
+ * GraphiQL or a code generator needs, with room) and a fourth is refused.
+ */
+export const INTROSPECTION_COST = 10_000;
 /** Lists nested inside introspection: `__schema { types { fields { args } } }` is the standard query's deepest. */
 export const INTROSPECTION_MAX_LIST_NESTING = 3;
 

@@ -41,8 +41,12 @@ import { CLOSE_FORBIDDEN, CLOSE_TOO_MANY, SocketRegistry, type OpenSocket, type 
 
 /** Distinct valid documents remembered (the oldest is forgotten first). */
 const MAX_CACHED_DOCUMENTS = 500;
-/** How often every socket re-checks its key, for keys that end without an announcement (an overlap running out). */
-const KEY_RECHECK_INTERVAL_MS = 60_000;
+/**
+ * How often every socket re-checks its key, for keys that end without an announcement (an overlap
+ * running out, a rotation by the command line without Redis): as often as the key cache forgets
+ * (10 s), so a socket outlives its key no longer than an HTTP request could use it.
+ */
+const KEY_RECHECK_INTERVAL_MS = 10_000;
 
 export interface SubscriptionServerDeps {
   merchants: MerchantService;
@@ -69,7 +73,8 @@ export function attachSubscriptionServer(httpServer: Server, schema: GraphQLSche
       onConnect: async (ctx) => {
         const open = registry.of(ctx.extra.socket);
         if (!open) return false; // over its address's cap: already being closed
-        const key = bearerKey(ctx.connectionParams?.authorization);
+        // `authorization`, as the HTTP header's name is spelt in HTTP/2; `Authorization` as many write it.
+        const key = bearerKey(ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization);
         // Counted like an HTTP request, so guessing keys over sockets is as slow as over HTTP.
         const error = await countRequest(deps.rateLimitStore, deps.rateLimits, { address: open.address, key });
         if (error) {

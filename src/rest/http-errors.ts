@@ -34,7 +34,7 @@ function bodyParserProblem(error: unknown): { status: number; message: string } 
 }
 
 export function restErrorHandler(logger: Logger): ErrorRequestHandler {
-  return (error, _req, res, _next) => {
+  return (error, req, res, _next) => {
     if (error instanceof GatewayError) {
       const ref = (error.publicDetails as { ref?: unknown }).ref;
       if (typeof ref === 'string') res.locals.paymentRef ??= ref; // for the request's log line
@@ -44,6 +44,11 @@ export function restErrorHandler(logger: Logger): ErrorRequestHandler {
     }
     const bodyProblem = bodyParserProblem(error);
     if (bodyProblem) {
+      // GraphQL clients read `errors`, with Apollo's own code for a request it cannot take.
+      if (req.path.startsWith('/graphql')) {
+        res.status(bodyProblem.status).json({ errors: [{ message: bodyProblem.message, extensions: { code: 'BAD_REQUEST', requestId: res.locals.requestId } }] });
+        return;
+      }
       sendError(res, bodyProblem.status, { code: 'BAD_USER_INPUT', message: bodyProblem.message, details: [{ field: 'body', message: bodyProblem.message }] });
       return;
     }

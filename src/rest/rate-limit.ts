@@ -8,6 +8,7 @@ import type { RequestHandler, Response } from 'express';
 import type Redis from 'ioredis';
 import { RateLimitedError } from '../domain/errors';
 import { bearerKey, hashKey } from '../services/merchants/merchant.service';
+import { isPublishableKey } from '../services/ids';
 import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../telemetry/metrics';
 
@@ -127,7 +128,12 @@ export async function countRequest(
 ): Promise<RateLimitedError | null> {
   const scope = limits.scope ?? '';
   const checks = [{ bucket: `${scope}ip:${caller.address ?? 'unknown'}`, limit: limits.perIpPerMinute }];
-  if (caller.key) checks.push({ bucket: `${scope}key:${hashKey(caller.key)}`, limit: limits.perKeyPerMinute });
+  if (caller.key) {
+    // A publishable key is in every customer's page: counted per key alone, anyone could spend a
+    // shop's budget and lock all its customers out. So it is counted per key and address.
+    const holder = isPublishableKey(caller.key) ? `${hashKey(caller.key)}:${caller.address ?? 'unknown'}` : hashKey(caller.key);
+    checks.push({ bucket: `${scope}key:${holder}`, limit: limits.perKeyPerMinute });
+  }
   const windows = await store.hit(checks.map((check) => check.bucket), WINDOW_MS);
   const exceeded = windows.find((window, i) => window.count > checks[i].limit);
   return exceeded ? new RateLimitedError(Math.max(1, Math.ceil(exceeded.resetInMs / 1000))) : null;

@@ -14,3 +14,5 @@ export const newPaymentRef = () => `pay_${randomBase62(24)}`;
 export const newMerchantId = () => `mer_${randomBase62(16)}`;
 export const newSecretKey = () => `sk_gw_${randomBase62(40)}`;
 export const newPublishableKey = () => `pk_gw_${randomBase62(40)}`;
+/** Publishable keys are public (they ship in every customer's page); secret keys are not. */
+export const isPublishableKey = (key: string) => key.startsWith('pk_');

@@ -21,7 +21,8 @@ export class StripeWebhooks implements ProviderWebhooks {
     if (!signatureHeader) throw new WebhookSignatureError('The Stripe-Signature header is missing');
     // The SDK refuses events older than the tolerance but not ones dated ahead: a signature made with
     // a future timestamp would otherwise stay replayable for as long as that future lasts.
-    const signedAt = Number(/(?:^|,)\s*t=(\d{1,12})(?:,|$)/.exec(signatureHeader)?.[1]);
+    const signedAt = signatureTimestamp(signatureHeader);
+    if (signedAt === null) throw new WebhookSignatureError('The Stripe-Signature header needs exactly one t=<Unix seconds>');
     if (signedAt > Date.now() / 1000 + WEBHOOK_TOLERANCE_SECONDS) {
       throw new WebhookSignatureError('The Stripe-Signature timestamp is too far in the future');
     }
@@ -43,4 +44,19 @@ export class StripeWebhooks implements ProviderWebhooks {
       throw new WebhookSignatureError('The webhook body is not a Stripe event this gateway can read');
     }
   }
+}
+
+/**
+ * The header's timestamp as the SDK's verifier reads it (items split on `,`, then on `=`; the key
+ * `t`), but only when it is written plainly: one `t=` of digits. Anything the SDK could read
+ * otherwise than this check (two `t=`, `+`, a decimal part) is refused, so both read the same instant.
+ */
+function signatureTimestamp(header: string): number | null {
+  const values = header
+    .split(',')
+    .map((item) => item.split('='))
+    .filter(([key]) => key === 't')
+    .map(([, value]) => value);
+  if (values.length !== 1 || !/^\d{1,12}$/.test(values[0] ?? '')) return null;
+  return Number(values[0]);
 }

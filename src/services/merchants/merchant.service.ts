@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Orm } from '../../orm';
 import { Merchant } from '../../entities/merchant.entity';
-import { newMerchantId, newPublishableKey, newSecretKey } from '../ids';
+import { isPublishableKey, newMerchantId, newPublishableKey, newSecretKey } from '../ids';
 import { ValidationError } from '../../domain/errors';
 
 export type KeyScope = 'SECRET' | 'PUBLISHABLE';
@@ -120,7 +120,7 @@ export class MerchantService {
 
   private async lookUpKey(key: string, hash: string): Promise<{ auth: MerchantAuth; validUntil: number } | null> {
     const em = this.orm.em.fork();
-    if (key.startsWith('pk_')) {
+    if (isPublishableKey(key)) {
       const merchant = await em.findOne(Merchant, { publishableKeyHash: hash });
       return merchant ? { auth: { merchantId: merchant.id, scope: 'PUBLISHABLE' }, validUntil: Infinity } : null;
     }

@@ -117,7 +117,8 @@ export class PaymentService {
     const matching = {
       merchantId,
       ...(filter.status ? { status: filter.status } : {}),
-      ...(filter.orderId ? { orderId: filter.orderId } : {}),
+      // An empty orderId filters too (it matches nothing) rather than being dropped into "all payments".
+      ...(filter.orderId !== null && filter.orderId !== undefined ? { orderId: filter.orderId } : {}),
     };
     const idRange = { ...(afterId !== null ? { $lt: afterId } : {}), ...(beforeId !== null ? { $gt: beforeId } : {}) };
     const forward = direction === 'forward';
