@@ -52,15 +52,15 @@ ensure_chromium() {
 }
 
 ensure_node_modules() {
-  # Reinstall when package.json or the lockfile changed since the last install (npm ci fails here:
-  # the registry lacks other platforms' optional packages).
+  # Install exactly the lockfile (npm ci) when package.json or the lockfile changed since the last
+  # install; a tree someone installed by hand (npm ci, npm install) that satisfies package.json is kept.
   local stamp=node_modules/.install-stamp
   local want; want=$(cat package.json package-lock.json 2>/dev/null | sha256sum | cut -d' ' -f1)
-  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    log "installing npm dependencies"
-    npm install --no-audit --no-fund --loglevel=error
-    echo "$want" > "$stamp"
-  fi
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+  if [ -d node_modules ] && [ ! -f "$stamp" ] && npm ls --depth=0 >/dev/null 2>&1; then echo "$want" > "$stamp"; return 0; fi
+  log "installing npm dependencies (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$want" > "$stamp"
 }
 
 ensure_mariadb
