@@ -98,6 +98,7 @@ export const ACCEPTED_ERROR_CODES: ReadonlySet<string> = new Set([
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'PAYMENT_NOT_FOUND',
+  'NOT_FOUND', // a path no route serves
   'INVALID_PAYMENT_STATE',
   'ORDER_CONFLICT',
   'IDEMPOTENCY_CONFLICT',
