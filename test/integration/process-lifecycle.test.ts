@@ -131,13 +131,16 @@ describe('SIGKILL at random points while 200 payments are created and paid', () 
         if (!killing) break;
         await gateway.stop('SIGKILL');
         kills += 1;
-        gateway = await startGatewayProcess(world.env());
+        gateway = await startGatewayProcess(world.env(), 60_000); // generous: a loaded CI machine starts slowly
       }
     })();
+    // A restart that fails leaves nothing listening: say so at once instead of 200 blind retries.
+    killer.catch((error) => console.log('restarting the gateway failed:', String(error).slice(0, 3000)));
 
     // A merchant's backend as it should be written: retry with the same Idempotency-Key until answered.
     const createAndPay = async (i: number) => {
       const body = JSON.stringify(paymentInput({ orderId: `crash-order-${i}` }));
+      let last = 'no answer yet';
       for (let attempt = 0; attempt < 200; attempt++) {
         try {
           const response = await fetch(`http://127.0.0.1:${world.port}/api/v1/payment`, {
@@ -146,6 +149,7 @@ describe('SIGKILL at random points while 200 payments are created and paid', () 
             body,
           });
           const answer = (await response.json()) as any;
+          last = `${response.status} ${JSON.stringify(answer).slice(0, 300)}`;
           if (response.status === 201) {
             await stripe.checkout.sessions.retrieve(answer.providerSessionId); // it exists at "Stripe"
             const paid = await fetch(`${world.emulatorUrl}/v1/test_helpers/checkout/sessions/${answer.providerSessionId}/complete`, {
@@ -157,12 +161,13 @@ describe('SIGKILL at random points while 200 payments are created and paid', () 
             return;
           }
           expect([409, 503]).toContain(response.status); // in progress elsewhere, or Stripe unreachable: retry
-        } catch {
+        } catch (error) {
           // the process died under us, or is starting again: retry
+          if (!String(error).includes('fetch failed')) last = String(error).slice(0, 300);
         }
         await sleep(100);
       }
-      throw new Error(`payment ${i} was never created`);
+      throw new Error(`payment ${i} was never created; the last answer: ${last}`);
     };
     const queue = Array.from({ length: COUNT }, (_, i) => i);
     await Promise.all(
