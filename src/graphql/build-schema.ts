@@ -1,9 +1,9 @@
 import { buildSchema, type ContainerType } from 'type-graphql';
 import { printSchema, type GraphQLSchema } from 'graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
-import { PaymentResolver } from './payment.resolver';
-import { PaymentUpdatedResolver } from './payment-updated.resolver';
-import { authChecker } from './context';
+import { PaymentResolver } from '../resolvers/payment.resolver';
+import { PaymentUpdatedResolver } from '../resolvers/payment-updated.resolver';
+import { authChecker } from '../resolvers/context';
 
 export const RESOLVERS = [PaymentResolver, PaymentUpdatedResolver] as const;
 
