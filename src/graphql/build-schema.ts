@@ -3,7 +3,7 @@ import { printSchema, type GraphQLSchema } from 'graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { PaymentResolver } from '../resolvers/payment.resolver';
 import { PaymentUpdatedResolver } from '../resolvers/payment-updated.resolver';
-import { authChecker } from '../resolvers/context';
+import { authChecker } from './authorization';
 
 export const RESOLVERS = [PaymentResolver, PaymentUpdatedResolver] as const;
 

@@ -1,14 +1,14 @@
 import type { RequestHandler } from 'express';
-import { ForbiddenError, UnauthenticatedError } from '../domain/errors';
 import { bearerKey, type MerchantAuth, type MerchantService } from '../services/merchants/merchant.service';
+import { authorize, type Operation } from '../services/merchants/access-policy';
 
-/** Resolves `Authorization: Bearer <key>` into res.locals.auth; a missing or unknown key is 401. */
-export function requireMerchant(merchants: MerchantService, scope: 'ANY' | 'SECRET'): RequestHandler {
+/**
+ * Resolves `Authorization: Bearer <key>` into res.locals.auth, when the access policy lets that key
+ * run the route's operation: a missing or unknown key is 401, a key of the wrong scope 403.
+ */
+export function requireMerchant(merchants: MerchantService, operation: Operation): RequestHandler {
   return async (req, res, next) => {
-    const auth = await merchants.authenticate(bearerKey(req.headers.authorization));
-    if (!auth) throw new UnauthenticatedError();
-    if (scope === 'SECRET' && auth.scope !== 'SECRET') throw new ForbiddenError('This route needs the secret key');
-    res.locals.auth = auth;
+    res.locals.auth = authorize(await merchants.authenticate(bearerKey(req.headers.authorization)), operation);
     next();
   };
 }
