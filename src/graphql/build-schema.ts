@@ -10,7 +10,7 @@ export const RESOLVERS = [PaymentResolver, PaymentUpdatedResolver] as const;
 /**
  * The gateway's GraphQL schema. `container` hands type-graphql the resolver instances built in
  * index.ts (constructor injection, no DI framework). Business validation is ours, so type-graphql's
- * class-validator pass is off.
+ * class-validator pass is off (class-validator, its optional peer, is not installed).
  */
 export function buildGatewaySchema(container: ContainerType): Promise<GraphQLSchema> {
   return buildSchema({
