@@ -85,7 +85,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
   const keyChangeListener = config.redisUrl
     ? await listenForKeyChanges(config.redisUrl, keyChangesLogger, (merchantId) => merchants.keysChanged(merchantId))
     : null;
-  const paymentUpdates = new PaymentUpdatesService(pubsub, metrics);
+  const paymentUpdates = new PaymentUpdatesService({ pubsub, metrics });
   const reconciler = new Reconciler(
     orm,
     provider,

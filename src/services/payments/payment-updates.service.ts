@@ -26,10 +26,13 @@ export class PaymentUpdatesService {
   /** The one pubsub listener of this instance, joined at the first subscription. */
   private listening: Promise<unknown> | null = null;
 
-  constructor(
-    private readonly pubsub: PaymentPubSub,
-    private readonly metrics: GatewayMetrics,
-  ) {}
+  private readonly pubsub: PaymentPubSub;
+  private readonly metrics: GatewayMetrics;
+
+  constructor(deps: { pubsub: PaymentPubSub; metrics: GatewayMetrics }) {
+    this.pubsub = deps.pubsub;
+    this.metrics = deps.metrics;
+  }
 
   async subscribe(caller: MerchantAuth, rawRef: unknown): Promise<AsyncIterableIterator<PaymentView>> {
     const ref = rawRef === undefined || rawRef === null ? null : validatePaymentRef(rawRef);
