@@ -4,11 +4,11 @@
  * `<!-- /generated:NAME -->`, which this rewrites from the code that decides them:
  *
  * - limits            LIMITS (src/services/validation/limits.ts), the money rules (src/domain/money.ts)
- *                     and the GraphQL document limits (src/resolvers/query-limits.ts)
+ *                     and the GraphQL document limits (src/graphql/query-limits.ts)
  * - statuses          src/domain/payment-status.ts (meanings, allowed changes, statuses holding an order)
  * - schema            the GraphQL SDL the code builds (the same text as schema.graphql)
  * - errors            ERROR_CODES of src/domain/errors.ts (meaning and REST status of each code)
- * - graphql-errors    REQUEST_ERROR_CODES of src/resolvers/graphql-errors.ts (Apollo's codes let through)
+ * - graphql-errors    REQUEST_ERROR_CODES of src/graphql/graphql-errors.ts (Apollo's codes let through)
  * - rest-routes       the OpenAPI document of src/rest/openapi.ts (method, path, summary, statuses, codes)
  * - config            the gateway's environment schema, src/config.ts
  * - emulator-config   the standalone emulator's environment schema, src/stripe-emulator/emulator-env.ts
@@ -25,9 +25,9 @@ import { envSchema } from '../src/config';
 import { ERROR_CODES } from '../src/domain/errors';
 import { MAX_AMOUNT, minimumChargeAmount, THREE_DECIMAL_CURRENCIES } from '../src/domain/money';
 import { canTransition, ORDER_HOLDING_STATUSES, PAYMENT_STATUS_MEANINGS, PaymentStatus } from '../src/domain/payment-status';
-import { printGatewaySchema } from '../src/resolvers/build-schema';
-import { REQUEST_ERROR_CODES } from '../src/resolvers/graphql-errors';
-import { DEFAULT_QUERY_LIMITS, MAX_DOCUMENT_TOKENS } from '../src/resolvers/query-limits';
+import { printGatewaySchema } from '../src/graphql/build-schema';
+import { REQUEST_ERROR_CODES } from '../src/graphql/graphql-errors';
+import { DEFAULT_QUERY_LIMITS, MAX_DOCUMENT_TOKENS } from '../src/graphql/query-limits';
 import { buildOpenApiDocument } from '../src/rest/openapi';
 import { FORBIDDEN_KEYS, LIMITS } from '../src/services/validation';
 import { emulatorEnvSchema } from '../src/stripe-emulator/emulator-env';

@@ -27,7 +27,8 @@ import { PaymentCursors } from './services/payments/payment-cursor';
 import { MerchantService, type IssuedMerchant } from './services/merchants/merchant.service';
 import { createGatewayServer } from './server';
 import type { Tracing } from './telemetry/tracing';
-import { createStripeEmulator, type StripeEmulator } from './stripe-emulator';
+// Type only: the emulator's code is loaded in sandbox mode alone (startSandboxEmulator).
+import type { StripeEmulator } from './stripe-emulator';
 import { sandboxDemoMerchant } from './services/merchants/sandbox-demo-merchant';
 
 export interface RunningGateway {
@@ -53,16 +54,8 @@ export async function startGateway(config: Config, logger: Logger = createLogger
   let stripeApiUrl = config.stripe.apiUrl;
   const webhookSecret = config.stripe.webhookSecret ?? `whsec_${randomBytes(24).toString('hex')}`;
   if (config.stripe.sandbox && !stripeApiUrl) {
-    const handle = createStripeEmulator({
-      apiKey: SANDBOX_STRIPE_KEY,
-      webhookSecret,
-      webhookUrls: config.emulator.webhookUrls ?? [],
-      log: (line) => logger.child({ module: 'stripe-emulator' }).info(line),
-    });
-    // Loopback only: the emulator takes a public key and marks any payment paid on request.
-    const { url } = await handle.listen(config.emulator.port, '127.0.0.1');
-    emulator = { url, handle };
-    stripeApiUrl = url;
+    emulator = await startSandboxEmulator(config, webhookSecret, logger);
+    stripeApiUrl = emulator.url;
   }
 
   const stripe = createStripeClient({ secretKey: config.stripe.secretKey, apiUrl: stripeApiUrl, timeoutMs: config.stripe.timeoutMs });
@@ -92,7 +85,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
   const keyChangeListener = config.redisUrl
     ? await listenForKeyChanges(config.redisUrl, keyChangesLogger, (merchantId) => merchants.keysChanged(merchantId))
     : null;
-  const paymentUpdates = new PaymentUpdatesService(pubsub, metrics);
+  const paymentUpdates = new PaymentUpdatesService({ pubsub, metrics });
   const reconciler = new Reconciler(
     orm,
     provider,
@@ -151,6 +144,24 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       await orm.close();
     },
   };
+}
+
+/**
+ * Sandbox mode's Stripe: the emulator (src/stripe-emulator, a package of its own), imported here and
+ * only here, so that a gateway talking to the real Stripe never loads its code.
+ */
+async function startSandboxEmulator(config: Config, webhookSecret: string, logger: Logger): Promise<NonNullable<RunningGateway['emulator']>> {
+  // require, not import(): this CommonJS build would turn import() into an ES module load.
+  const { createStripeEmulator } = require('./stripe-emulator') as typeof import('./stripe-emulator');
+  const handle = createStripeEmulator({
+    apiKey: SANDBOX_STRIPE_KEY,
+    webhookSecret,
+    webhookUrls: config.emulator.webhookUrls ?? [],
+    log: (line) => logger.child({ module: 'stripe-emulator' }).info(line),
+  });
+  // Loopback only: the emulator takes a public key and marks any payment paid on request.
+  const { url } = await handle.listen(config.emulator.port, '127.0.0.1');
+  return { url, handle };
 }
 
 /**

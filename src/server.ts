@@ -4,8 +4,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
-import express, { type RequestHandler } from 'express';
+import express from 'express';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -18,19 +17,19 @@ import type { ProviderSyncService } from './services/payments/provider-sync.serv
 import type { PaymentUpdatesService } from './services/payments/payment-updates.service';
 import type { ProviderWebhooks } from './domain/payment-provider';
 import { bearerKey, type MerchantService } from './services/merchants/merchant.service';
-import { buildGatewaySchema } from './resolvers/build-schema';
+import { buildGatewaySchema } from './graphql/build-schema';
 import { PaymentResolver } from './resolvers/payment.resolver';
 import { PaymentUpdatedResolver } from './resolvers/payment-updated.resolver';
 import type { GraphQLContext } from './resolvers/context';
-import { errorReportingPlugin, formatGraphQLError } from './resolvers/graphql-errors';
-import { attachSubscriptionServer } from './resolvers/subscription-server';
-import { MAX_DOCUMENT_TOKENS } from './resolvers/query-limits';
-import { noSubscriptionsOverHttp, operationRules, refuseHttpSubscriptions } from './resolvers/operation-rules';
+import { errorReportingPlugin, formatGraphQLError } from './graphql/graphql-errors';
+import { attachSubscriptionServer } from './graphql/subscription-server';
+import { MAX_DOCUMENT_TOKENS } from './graphql/query-limits';
+import { noSubscriptionsOverHttp, operationRules, refuseHttpSubscriptions } from './graphql/operation-rules';
 import { rateLimit, type RateLimitStore, type RateLimits } from './rest/rate-limit';
 import helmet from 'helmet';
 import type { GatewayMetrics } from './telemetry/metrics';
 import { requestTelemetry } from './rest/request-telemetry';
-import { requestContext } from './telemetry/request-context';
+import { noteAuth, noteOperation, notePaymentRef, requestContext, requestIdOf } from './telemetry/request-context';
 import { metricsRouter } from './rest/metrics.router';
 import { openApiRouter } from './rest/openapi';
 import { createGraphiqlRouter } from './web/graphiql.router';
@@ -73,15 +72,6 @@ export interface GatewayServer {
   listen(port: number, host?: string): Promise<AddressInfo>;
   close(): Promise<void>;
 }
-
-/** Accepts a caller's X-Request-Id when it looks like one, else makes one; echoes it back. */
-const requestId: RequestHandler = (req, res, next) => {
-  const given = req.headers['x-request-id'];
-  const id = typeof given === 'string' && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
-  res.locals.requestId = id;
-  res.setHeader('X-Request-Id', id);
-  next();
-};
 
 export async function createGatewayServer(deps: GatewayServerDeps): Promise<GatewayServer> {
   const { logger } = deps;
@@ -143,10 +133,10 @@ export async function createGatewayServer(deps: GatewayServerDeps): Promise<Gate
   const limited = (render: Parameters<typeof rateLimit>[2]) => rateLimit(deps.rateLimitStore, deps.rateLimits, render);
   const restLimit = limited((res, error) => sendError(res, 429, { code: error.code, message: error.message, ...error.publicDetails }));
   const graphqlLimit = limited((res, error) =>
-    res.status(429).json({ errors: [{ message: error.message, extensions: { code: error.code, ...error.publicDetails, requestId: res.locals.requestId } }] }),
+    res.status(429).json({ errors: [{ message: error.message, extensions: { code: error.code, ...error.publicDetails, requestId: requestIdOf(res) } }] }),
   );
 
-  app.use(requestId, requestContext);
+  app.use(requestContext);
   // Once the drain has begun, a request arriving on a keep-alive connection opened before is not
   // taken: the drain ends each connection when its last answer is out, so work done for such a
   // request (a payment made) could lose its answer. Refused untouched, it is safe to send again.
@@ -155,7 +145,7 @@ export async function createGatewayServer(deps: GatewayServerDeps): Promise<Gate
     if (!draining) return next();
     res.setHeader('Connection', 'close');
     const refusal = { code: 'SHUTTING_DOWN' as const, message: 'This instance is shutting down; nothing was done: send the request again' };
-    if (req.path.startsWith('/graphql')) res.status(503).json({ errors: [{ message: refusal.message, extensions: { code: refusal.code, requestId: res.locals.requestId } }] });
+    if (req.path.startsWith('/graphql')) res.status(503).json({ errors: [{ message: refusal.message, extensions: { code: refusal.code, requestId: requestIdOf(res) } }] });
     else sendError(res, 503, refusal);
   });
   app.use(requestTelemetry(logger, deps.metrics));
@@ -186,14 +176,21 @@ export async function createGatewayServer(deps: GatewayServerDeps): Promise<Gate
     express.json({ limit: '256kb' }),
     refuseHttpSubscriptions,
     expressMiddleware(apollo, {
-      context: async ({ req, res }) => ({
-        auth: (res.locals.auth = await deps.merchants.authenticate(bearerKey(req.headers.authorization))),
-        requestId: res.locals.requestId as string,
-        // Only createPayment reads it; a header given as a list is refused there, not guessed at.
-        idempotencyKey: (req.headers['idempotency-key'] as string | undefined) ?? null,
-        paymentUpdates: deps.paymentUpdates,
-        annotate: (fields) => Object.assign(res.locals, fields),
-      }),
+      context: async ({ req, res }) => {
+        const auth = await deps.merchants.authenticate(bearerKey(req.headers.authorization));
+        noteAuth(res, auth);
+        return {
+          auth,
+          requestId: requestIdOf(res) as string,
+          // Only createPayment reads it; a header given as a list is refused there, not guessed at.
+          idempotencyKey: (req.headers['idempotency-key'] as string | undefined) ?? null,
+          paymentUpdates: deps.paymentUpdates,
+          annotate: (fields) => {
+            if ('operationName' in fields) noteOperation(res, fields.operationName);
+            if ('paymentRef' in fields) notePaymentRef(res, fields.paymentRef);
+          },
+        };
+      },
     }),
   );
   app.use((_req, res) => sendError(res, 404, { code: 'NOT_FOUND', message: 'No such route' }));

@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { printGatewaySchema } from '../resolvers/build-schema';
+import { printGatewaySchema } from '../graphql/build-schema';
 
 printGatewaySchema()
   .then((sdl) => {

@@ -1,8 +1,6 @@
-import type { AuthChecker } from 'type-graphql';
 import type { MerchantAuth } from '../services/merchants/merchant.service';
 import type { PaymentUpdatesService } from '../services/payments/payment-updates.service';
-import { ForbiddenError, UnauthenticatedError } from '../domain/errors';
-import { SECRET } from '../schema/payment.type';
+import { UnauthenticatedError } from '../domain/errors';
 
 /** What every GraphQL operation knows of its caller: built once per request (or per socket). */
 export interface GraphQLContext {
@@ -15,17 +13,8 @@ export interface GraphQLContext {
   annotate(fields: { operationName?: string; paymentRef?: string }): void;
 }
 
-/** The caller's merchant, or UNAUTHENTICATED: for resolvers guarded by @Authorized. */
+/** The caller's merchant, or UNAUTHENTICATED: for resolvers, after @Authorized let them run. */
 export function callerOf(context: GraphQLContext): MerchantAuth {
   if (!context.auth) throw new UnauthenticatedError();
   return context.auth;
 }
-
-/** @Authorized(): any valid key; @Authorized(SECRET): the merchant's secret key only. */
-export const authChecker: AuthChecker<GraphQLContext> = ({ context }, roles) => {
-  const auth = callerOf(context);
-  if (roles.includes(SECRET) && auth.scope !== 'SECRET') {
-    throw new ForbiddenError("A publishable key may only read a payment's status fields by ref");
-  }
-  return true;
-};

@@ -1,7 +1,8 @@
 /** The GraphQL door for payments: arguments in, service call, PaymentView out. Nothing decided here. */
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Authorized, Ctx, ID, Info, Mutation, Query, Resolver } from 'type-graphql';
-import { PaymentConnectionType, PaymentType, SECRET } from '../schema/payment.type';
+import { PaymentConnectionType, PaymentType } from '../schema/payment.type';
+import type { Operation } from '../services/merchants/access-policy';
 import { CreatePaymentInput } from '../schema/create-payment.input';
 import { PaymentsArgs } from '../schema/payments.args';
 import { PaymentService, type PaymentPage } from '../services/payments/payment.service';
@@ -13,7 +14,7 @@ import { selectsField } from './selection';
 export class PaymentResolver {
   constructor(private readonly paymentService: PaymentService) {}
 
-  @Authorized()
+  @Authorized<Operation>('readPayment')
   @Query(() => PaymentType, { nullable: true, description: "null when absent or not the caller's" })
   async payment(@Arg('ref', () => ID) ref: string, @Ctx() context: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<PaymentView | null> {
     // A status poll asks no history: reading it would be a second query for nothing.
@@ -21,20 +22,20 @@ export class PaymentResolver {
     return annotated(context, await this.paymentService.findPayment(callerOf(context).merchantId, ref, { history }));
   }
 
-  @Authorized(SECRET)
+  @Authorized<Operation>('listPayments')
   @Query(() => PaymentConnectionType, { description: 'Newest first; a Relay connection: first/after forwards, last/before backwards, 1..100 each' })
   payments(@Args(() => PaymentsArgs) args: PaymentsArgs, @Ctx() context: GraphQLContext): Promise<PaymentPage> {
     return this.paymentService.listPayments(callerOf(context).merchantId, args);
   }
 
-  @Authorized(SECRET)
+  @Authorized<Operation>('createPayment')
   @Mutation(() => PaymentType)
   async createPayment(@Arg('input', () => CreatePaymentInput) input: CreatePaymentInput, @Ctx() context: GraphQLContext): Promise<PaymentView> {
     const payment = await this.paymentService.createPayment(callerOf(context).merchantId, plainInput(input), context.idempotencyKey);
     return annotated(context, payment);
   }
 
-  @Authorized(SECRET)
+  @Authorized<Operation>('expirePayment')
   @Mutation(() => PaymentType)
   async expirePayment(@Arg('ref', () => ID) ref: string, @Ctx() context: GraphQLContext): Promise<PaymentView> {
     return annotated(context, await this.paymentService.expirePayment(callerOf(context).merchantId, ref));

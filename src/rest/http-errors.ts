@@ -6,6 +6,7 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import { ERROR_CODES, GatewayError, RateLimitedError, type ErrorCode } from '../domain/errors';
 import type { Logger } from '../logger';
+import { notePaymentRef, requestIdOf } from '../telemetry/request-context';
 
 /** The HTTP status of each code: ERROR_CODES' own column, so there is one mapping. */
 export const HTTP_STATUS = Object.fromEntries(
@@ -13,7 +14,7 @@ export const HTTP_STATUS = Object.fromEntries(
 ) as Record<ErrorCode, number>;
 
 export function sendError(res: Response, status: number, body: { code: ErrorCode; message: string } & Record<string, unknown>): void {
-  res.status(status).json({ error: { ...body, requestId: res.locals.requestId } });
+  res.status(status).json({ error: { ...body, requestId: requestIdOf(res) } });
 }
 
 /** body-parser's own failures (malformed JSON, too large, wrong charset) are the caller's input errors. */
@@ -37,7 +38,7 @@ export function restErrorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     if (error instanceof GatewayError) {
       const ref = (error.publicDetails as { ref?: unknown }).ref;
-      if (typeof ref === 'string') res.locals.paymentRef ??= ref; // for the request's log line
+      if (typeof ref === 'string') notePaymentRef(res, ref, { ifUnknown: true }); // for the request's log line
       if (error instanceof RateLimitedError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
       sendError(res, HTTP_STATUS[error.code], { code: error.code, message: error.message, ...error.publicDetails });
       return;
@@ -46,13 +47,13 @@ export function restErrorHandler(logger: Logger): ErrorRequestHandler {
     if (bodyProblem) {
       // GraphQL clients read `errors`, with Apollo's own code for a request it cannot take.
       if (req.path.startsWith('/graphql')) {
-        res.status(bodyProblem.status).json({ errors: [{ message: bodyProblem.message, extensions: { code: 'BAD_REQUEST', requestId: res.locals.requestId } }] });
+        res.status(bodyProblem.status).json({ errors: [{ message: bodyProblem.message, extensions: { code: 'BAD_REQUEST', requestId: requestIdOf(res) } }] });
         return;
       }
       sendError(res, bodyProblem.status, { code: 'BAD_USER_INPUT', message: bodyProblem.message, details: [{ field: 'body', message: bodyProblem.message }] });
       return;
     }
-    logger.error({ err: error, requestId: res.locals.requestId }, 'unexpected error in a REST request');
+    logger.error({ err: error, requestId: requestIdOf(res) }, 'unexpected error in a REST request');
     sendError(res, 500, { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' });
   };
 }

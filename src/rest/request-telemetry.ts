@@ -1,8 +1,8 @@
 /**
  * One log line and one metric per HTTP request. The line carries the request id, the merchant, the
  * GraphQL operation and the payment ref when the request touched one, the status and the duration:
- * what a merchant's engineer greps for "what happened to payment X". Doors fill res.locals (auth,
- * paymentRef, operationName) as they learn them. No header is logged at all.
+ * what a merchant's engineer greps for "what happened to payment X". Doors note them in the request's
+ * context (telemetry/request-context.ts) as they learn them. No header is logged at all.
  *
  * Written by hand rather than with pino-http: the bench profiled pino-http's per-request child
  * logger and serializer wrapping at about a tenth of a cheap request's CPU, for this one line.
@@ -10,6 +10,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../telemetry/metrics';
+import { requestContextOf } from '../telemetry/request-context';
 
 export function requestTelemetry(logger: Logger, metrics: GatewayMetrics): RequestHandler {
   const log = logger.child({ module: 'http' });
@@ -30,21 +31,22 @@ export function requestTelemetry(logger: Logger, metrics: GatewayMetrics): Reque
 }
 
 function accessFields(req: Request, res: Response, seconds: number) {
-  const locals = res.locals;
+  const context = requestContextOf(res);
   return {
-    reqId: locals.requestId as string | undefined,
+    reqId: context?.requestId,
     req: { method: req.method, url: req.originalUrl.split('?')[0] },
     res: { statusCode: res.statusCode },
     responseTime: Math.round(seconds * 1000),
-    merchantId: locals.auth?.merchantId as string | undefined,
-    operationName: locals.operationName as string | undefined,
-    paymentRef: locals.paymentRef as string | undefined,
+    merchantId: context?.auth?.merchantId,
+    operationName: context?.operationName,
+    paymentRef: context?.paymentRef,
   };
 }
 
 /** The metric's route label: the GraphQL operation, the matched route, or the router it reached. */
 function routeOf(req: Request, res: Response): string {
-  if (res.locals.operationName) return `graphql:${res.locals.operationName}`;
+  const operationName = requestContextOf(res)?.operationName;
+  if (operationName) return `graphql:${operationName}`;
   if (req.route) return `${req.baseUrl}${req.route.path}`;
   return req.baseUrl || 'unmatched';
 }

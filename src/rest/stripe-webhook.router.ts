@@ -9,6 +9,7 @@ import type { ProviderWebhooks } from '../domain/payment-provider';
 import { PaymentEventSource } from '../domain/payment-status';
 import type { EventHandling, ProviderSyncService } from '../services/payments/provider-sync.service';
 import type { GatewayMetrics, WebhookOutcome } from '../telemetry/metrics';
+import { notePaymentRef } from '../telemetry/request-context';
 
 /** Stripe's events are a few KB; a megabyte leaves room and still bounds what a stranger can send. */
 const WEBHOOK_BODY_LIMIT = '1mb';
@@ -37,7 +38,7 @@ export function stripeWebhookRouter(webhooks: ProviderWebhooks, sync: ProviderSy
     }
     try {
       const { handling, ref } = await sync.applyProviderEvent(event, PaymentEventSource.WEBHOOK);
-      res.locals.paymentRef = ref ?? undefined;
+      notePaymentRef(res, ref ?? undefined);
       metrics.webhookHandled(event.type, OUTCOME[handling]);
       res.json({ received: true, handling });
     } catch (error) {

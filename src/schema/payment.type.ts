@@ -1,18 +1,16 @@
 /**
  * GraphQL object types (API.md's `Payment` and friends). They declare the shape only; resolvers
  * return PaymentView objects (services/payments/payment-view.ts), the one mapping from storage.
- * Fields marked SECRET are refused to a publishable key, which may read only a payment's status
- * fields: the same list as PUBLISHABLE_FIELDS of the REST door (a test checks the two agree).
+ * Which Payment fields a publishable key may read is the access policy's (PUBLISHABLE_PAYMENT_FIELDS
+ * in services/merchants/access-policy.ts): @GuardedPaymentFields() guards all the others.
  */
-import { Authorized, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { PaymentEventSource, PaymentStatus } from '../domain/payment-status';
+import { GuardedPaymentFields } from '../graphql/authorization';
 
 registerEnumType(PaymentStatus, { name: 'PaymentStatus' });
 registerEnumType(PaymentEventSource, { name: 'PaymentEventSource' });
-
-/** The role a field needs beyond "any valid key of the payment's merchant". */
-export const SECRET = 'SECRET';
 
 @ObjectType('LineItem')
 export class LineItemType {
@@ -53,6 +51,7 @@ export class PaymentEventType {
   note!: string | null;
 }
 
+@GuardedPaymentFields()
 @ObjectType('Payment')
 export class PaymentType {
   @Field(() => ID, { description: 'The ref again, under the name client caches (Apollo Client, urql graphcache) key objects by' })
@@ -61,7 +60,6 @@ export class PaymentType {
   @Field(() => ID)
   ref!: string;
 
-  @Authorized(SECRET)
   @Field(() => String)
   orderId!: string;
 
@@ -74,49 +72,39 @@ export class PaymentType {
   @Field(() => String, { description: 'ISO 4217, upper case' })
   currency!: string;
 
-  @Authorized(SECRET)
   @Field(() => [LineItemType])
   lineItems!: LineItemType[];
 
   @Field(() => String, { nullable: true })
   checkoutUrl!: string | null;
 
-  @Authorized(SECRET)
   @Field(() => String, { nullable: true })
   providerSessionId!: string | null;
 
-  @Authorized(SECRET)
   @Field(() => String, { nullable: true })
   customerEmail!: string | null;
 
-  @Authorized(SECRET)
   @Field(() => String)
   successUrl!: string;
 
-  @Authorized(SECRET)
   @Field(() => String)
   cancelUrl!: string;
 
-  @Authorized(SECRET)
   @Field(() => GraphQLJSONObject, { nullable: true })
   metadata!: Record<string, string> | null;
 
   @Field(() => Date)
   expiresAt!: Date;
 
-  @Authorized(SECRET)
   @Field(() => Date)
   createdAt!: Date;
 
-  @Authorized(SECRET)
   @Field(() => Date)
   updatedAt!: Date;
 
-  @Authorized(SECRET)
   @Field(() => Int)
   version!: number;
 
-  @Authorized(SECRET)
   @Field(() => [PaymentEventType])
   events!: PaymentEventType[];
 }

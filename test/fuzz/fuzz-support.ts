@@ -88,7 +88,7 @@ export const CONCURRENCY = 8;
  *   PERSISTED_QUERY_NOT_SUPPORTED (what Apollo answers to any APQ extension once persisted queries
  *   are off, as they now are in src/server.ts), and
  *   OPERATION_RESOLUTION_FAILURE (an operationName the document does not define, or several
- *   operations and no name; Apollo's code, which src/resolvers/graphql-errors.ts passes through
+ *   operations and no name; Apollo's code, which src/graphql/graphql-errors.ts passes through
  *   but API.md does not list).
  * Not accepted: INTERNAL_SERVER_ERROR, PROVIDER_ERROR, PROVIDER_UNAVAILABLE (server or Stripe
  * faults: a hostile input must never produce one), and any code not in this list.

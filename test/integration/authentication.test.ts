@@ -1,6 +1,6 @@
 import { startHarness, paymentInput, type Harness } from '../support/gateway-harness';
 import type { IssuedMerchant } from '../../src/services/merchants/merchant.service';
-import { PUBLISHABLE_FIELDS } from '../../src/rest/payments.router';
+import { PUBLISHABLE_PAYMENT_FIELDS as PUBLISHABLE_FIELDS } from '../../src/services/merchants/access-policy';
 
 let h: Harness;
 let other: IssuedMerchant;

@@ -12,8 +12,8 @@ import { buildSchema, isEnumType, isInputObjectType, isInterfaceType, isObjectTy
 import { CloseCode } from 'graphql-ws';
 import { envSchema } from '../../src/config';
 import { ERROR_CODES } from '../../src/domain/errors';
-import { printGatewaySchema } from '../../src/resolvers/build-schema';
-import { REQUEST_ERROR_CODES } from '../../src/resolvers/graphql-errors';
+import { printGatewaySchema } from '../../src/graphql/build-schema';
+import { REQUEST_ERROR_CODES } from '../../src/graphql/graphql-errors';
 import { buildOpenApiDocument } from '../../src/rest/openapi';
 import { emulatorEnvSchema } from '../../src/stripe-emulator/emulator-env';
 import { faultsPatchSchema } from '../../src/stripe-emulator/faults';

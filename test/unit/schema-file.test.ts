@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { printGatewaySchema } from '../../src/resolvers/build-schema';
+import { printGatewaySchema } from '../../src/graphql/build-schema';
 
 describe('schema.graphql', () => {
   it('is what the code emits (run `npm run schema:emit` after changing the schema)', async () => {

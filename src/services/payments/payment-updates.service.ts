@@ -1,13 +1,14 @@
 /**
  * Who hears which payment update: the rule behind `paymentUpdated`. A merchant hears only its own
- * payments; a publishable key only the one payment it names. The stream is registered before this
+ * payments; what a key may follow (a publishable key: only the one payment it names) is the access
+ * policy's (services/merchants/access-policy.ts). The stream is registered before this
  * returns, so nothing published afterwards is missed.
  *
  * Streams are indexed by the payment they follow (or by merchant, for all of a merchant's payments),
  * so an update costs the streams that want it, not one check per open subscription: ten thousand
  * customers each waiting on their own payment are ten thousand entries, and one update finds its one.
  */
-import { ForbiddenError } from '../../domain/errors';
+import { authorize, followOperation } from '../merchants/access-policy';
 import type { PaymentPubSub, PaymentUpdate } from '../../pubsub/payment-pubsub';
 import type { MerchantAuth } from '../merchants/merchant.service';
 import { validatePaymentRef } from '../validation';
@@ -25,16 +26,17 @@ export class PaymentUpdatesService {
   /** The one pubsub listener of this instance, joined at the first subscription. */
   private listening: Promise<unknown> | null = null;
 
-  constructor(
-    private readonly pubsub: PaymentPubSub,
-    private readonly metrics: GatewayMetrics,
-  ) {}
+  private readonly pubsub: PaymentPubSub;
+  private readonly metrics: GatewayMetrics;
+
+  constructor(deps: { pubsub: PaymentPubSub; metrics: GatewayMetrics }) {
+    this.pubsub = deps.pubsub;
+    this.metrics = deps.metrics;
+  }
 
   async subscribe(caller: MerchantAuth, rawRef: unknown): Promise<AsyncIterableIterator<PaymentView>> {
     const ref = rawRef === undefined || rawRef === null ? null : validatePaymentRef(rawRef);
-    if (caller.scope !== 'SECRET' && ref === null) {
-      throw new ForbiddenError('A publishable key may only subscribe to one payment: pass its ref');
-    }
+    authorize(caller, followOperation(ref));
     this.listening ??= this.pubsub.subscribe((update) => this.deliver(update)).catch((error: unknown) => {
       this.listening = null; // the next subscription tries again
       throw error;

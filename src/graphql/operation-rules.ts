@@ -10,6 +10,7 @@
  * not stream anyway).
  */
 import type { RequestHandler } from 'express';
+import { requestIdOf } from '../telemetry/request-context';
 import {
   GraphQLError,
   Kind,
@@ -116,7 +117,7 @@ export const refuseHttpSubscriptions: RequestHandler = (req, res, next) => {
     errors: [
       {
         message: 'Subscriptions are served over WebSocket (graphql-ws) on this same path',
-        extensions: { code: 'GRAPHQL_VALIDATION_FAILED', requestId: res.locals.requestId },
+        extensions: { code: 'GRAPHQL_VALIDATION_FAILED', requestId: requestIdOf(res) },
       },
     ],
   });

@@ -1,16 +1,16 @@
 import { buildSchema, type ContainerType } from 'type-graphql';
 import { printSchema, type GraphQLSchema } from 'graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
-import { PaymentResolver } from './payment.resolver';
-import { PaymentUpdatedResolver } from './payment-updated.resolver';
-import { authChecker } from './context';
+import { PaymentResolver } from '../resolvers/payment.resolver';
+import { PaymentUpdatedResolver } from '../resolvers/payment-updated.resolver';
+import { authChecker } from './authorization';
 
 export const RESOLVERS = [PaymentResolver, PaymentUpdatedResolver] as const;
 
 /**
  * The gateway's GraphQL schema. `container` hands type-graphql the resolver instances built in
  * index.ts (constructor injection, no DI framework). Business validation is ours, so type-graphql's
- * class-validator pass is off.
+ * class-validator pass is off (class-validator, its optional peer, is not installed).
  */
 export function buildGatewaySchema(container: ContainerType): Promise<GraphQLSchema> {
   return buildSchema({

@@ -34,7 +34,7 @@ import { bearerKey, type MerchantService } from '../services/merchants/merchant.
 import type { PaymentUpdatesService } from '../services/payments/payment-updates.service';
 import { countRequest, type RateLimits, type RateLimitStore } from '../rest/rate-limit';
 import { formatGraphQLError } from './graphql-errors';
-import type { GraphQLContext } from './context';
+import type { GraphQLContext } from '../resolvers/context';
 import { MAX_DOCUMENT_TOKENS } from './query-limits';
 import { hideSchemaSuggestions, operationRules } from './operation-rules';
 import { CLOSE_FORBIDDEN, CLOSE_TOO_MANY, SocketRegistry, type OpenSocket, type SocketLimits } from './socket-registry';

@@ -8,7 +8,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { GatewayError } from '../domain/errors';
 import type { Logger } from '../logger';
-import type { GraphQLContext } from './context';
+import type { GraphQLContext } from '../resolvers/context';
 
 /**
  * Codes Apollo itself gives to bad requests: the caller's fault, safe to show as they are. Each with
