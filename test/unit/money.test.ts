@@ -106,6 +106,15 @@ describe('money rules', () => {
     expect(formatAmount(-150, 'USD')).toBe('-1.50 USD');
   });
 
+  it('asks, in every supported currency, for a minimum Stripe can charge: a positive multiple of the increment', () => {
+    for (const currency of supportedCurrencies()) {
+      const minimum = minimumChargeAmount(currency);
+      expect([currency, minimum > 0 && minimum % amountIncrement(currency) === 0]).toEqual([currency, true]);
+      const decimals = formatAmount(minimum, currency).split(' ')[0].split('.')[1] ?? '';
+      expect([currency, decimals.length]).toEqual([currency, minorUnitDigits(currency)]);
+    }
+  });
+
   it('speaks lower case to Stripe', () => {
     expect(toProviderCurrency('USD')).toBe('usd');
   });
