@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createStripeEmulator, type StripeEmulator } from '../../src/stripe-emulator';
 import { freePort, paymentInput, sdkFor } from '../support/gateway-harness';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process';
-import { completeSession, listenToUpdates, sleep, wsClient } from '../support/checkout-kit';
+import { completeSession, listenToUpdates, untilEventsDelivered, untilLaterUpdateHeard, untilSubscriptionsActive, wsClient } from '../support/checkout-kit';
 import { loadConfig } from '../../src/config';
 import { createOrm } from '../../src/orm';
 import { MerchantService } from '../../src/services/merchants/merchant.service';
@@ -59,11 +59,13 @@ describe('two gateway instances sharing MariaDB and Redis', () => {
     const harnessLike = { gateway: { url: first.url }, emulatorUrl, stripe: sdkFor(emulatorUrl) } as any;
     const client = wsClient(harnessLike, secretKey);
     const updates = listenToUpdates(client, payment.ref, 'ref status version');
-    await sleep(300);
+    await untilSubscriptionsActive({ gateway: first }, 1);
     await completeSession(harnessLike, payment.providerSessionId, 'paid');
 
     expect(await updates.nth(1)).toEqual({ ref: payment.ref, status: 'SUCCEEDED', version: payment.version + 1 });
-    await sleep(500);
+    // The second answered the delivery; a repeat from it would reach the first before a later update it publishes.
+    await untilEventsDelivered(harnessLike, payment.providerSessionId);
+    await untilLaterUpdateHeard(client, { subscribedAt: { gateway: first }, activeNow: 1, secretKey, createAt: { gateway: second } });
     expect(updates.received).toHaveLength(1);
     expect(second.output()).toContain('provider event handled');
     expect(first.output()).not.toContain('provider event handled');

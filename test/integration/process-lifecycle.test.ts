@@ -11,6 +11,7 @@ import { freePort, paymentInput, sdkFor } from '../support/gateway-harness';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process';
 import { sleep, waitFor } from '../support/checkout-kit';
+import { printedSeed, seededRandom } from '../support/seeded-random';
 
 interface World {
   db: ScratchDatabase;
@@ -124,10 +125,12 @@ describe('SIGKILL at random points while 200 payments are created and paid', () 
     let killing = true;
     let kills = 0;
 
-    // The killer: SIGKILL at random moments, then start a new process on the same port.
+    // The killer: SIGKILL at random moments, then start a new process on the same port. The moments
+    // come from a printed seed: CRASH_SEED=N replays a failing run's schedule.
+    const random = seededRandom(printedSeed('CRASH_SEED'));
     const killer = (async () => {
       while (killing && kills < 4) {
-        await sleep(400 + Math.random() * 1200);
+        await sleep(400 + random() * 1200);
         if (!killing) break;
         await gateway.stop('SIGKILL');
         kills += 1;

@@ -1,6 +1,6 @@
 import { startHarness, paymentInput, type Harness } from '../support/gateway-harness';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
-import { completeSession, listenToUpdates, sleep, waitFor, wsClient } from '../support/checkout-kit';
+import { completeSession, eventsOfSession, listenToUpdates, sleep, untilLaterUpdateHeard, untilSubscriptionsActive, waitFor, wsClient } from '../support/checkout-kit';
 
 const RECONCILE_AT_ONCE = { RECONCILER_PROCESSING_AFTER_MS: '0', RECONCILER_PENDING_STALE_AFTER_MS: '0' };
 
@@ -56,10 +56,14 @@ describe('when every webhook is dropped', () => {
     const created = await Promise.all(Array.from({ length: 3 }, async () => (await h.rest('POST', '/api/v1/payment', { body: paymentInput() })).body));
     const client = wsClient(h, h.merchant.secretKey);
     const updates = listenToUpdates(client, null, 'ref status');
-    await sleep(300);
+    await untilSubscriptionsActive(h, 1);
     h.emulator.setFaults({ webhookDropRate: 1 });
     for (const payment of created) await completeSession(h, payment.providerSessionId, 'paid');
-    await sleep(300);
+    // Each completion emitted its event, and the emulator dropped it: no webhook is on its way.
+    for (const payment of created) {
+      const events = await eventsOfSession(h, payment.providerSessionId);
+      expect(events.map((event) => [event.type, event.pending_webhooks])).toEqual([['checkout.session.completed', 1]]);
+    }
     for (const payment of created) expect((await read(payment.ref)).status).toBe('PENDING');
 
     await h.gateway.reconciler.runOnce();
@@ -70,7 +74,7 @@ describe('when every webhook is dropped', () => {
       expect(['RECONCILER']).toContain(stored.events.at(-1).source);
     }
     await waitFor(() => created.every((p) => updates.received.some((u) => u.ref === p.ref && u.status === 'SUCCEEDED')));
-    await sleep(300);
+    await untilLaterUpdateHeard(client, { subscribedAt: h, activeNow: 1, secretKey: h.merchant.secretKey });
     for (const payment of created) expect(updates.received.filter((u) => u.ref === payment.ref)).toHaveLength(1);
 
     // A second pass finds nothing left to do.

@@ -1,5 +1,5 @@
 import { freePort, startHarness, paymentInput, type Harness } from '../support/gateway-harness';
-import { completeSession, deliverWebhook, eventsOfSession, listenToUpdates, sleep, waitFor, wsClient } from '../support/checkout-kit';
+import { completeSession, deliverWebhook, eventsOfSession, listenToUpdates, untilLaterUpdateHeard, untilSubscriptionsActive, waitFor, wsClient } from '../support/checkout-kit';
 
 let h: Harness;
 beforeAll(async () => {
@@ -88,7 +88,7 @@ describe('return and webhook racing', () => {
     h.emulator.setFaults({ webhookDropRate: 1 }); // the test fires the webhook itself, at the same moment
     const client = wsClient(h, h.merchant.secretKey);
     const updates = listenToUpdates(client, null, 'ref status');
-    await sleep(300);
+    await untilSubscriptionsActive(h, 1);
     const rounds = 8;
     const payments: any[] = [];
     for (let round = 0; round < rounds; round++) {
@@ -106,7 +106,8 @@ describe('return and webhook racing', () => {
       expect(stored.version).toBe(payment.version + 1);
       expect(stored.events.filter((e: any) => e.to === 'SUCCEEDED')).toHaveLength(1);
     }
-    await sleep(500);
+    // Every webhook and return was answered; a second notification would arrive before a later update.
+    await untilLaterUpdateHeard(client, { subscribedAt: h, activeNow: 1, secretKey: h.merchant.secretKey });
     for (const payment of payments) {
       expect(updates.received.filter((u) => u.ref === payment.ref && u.status === 'SUCCEEDED')).toHaveLength(1);
     }

@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { startHarness, paymentInput, type Harness } from '../support/gateway-harness';
-import { completeSession, listenToUpdates, sleep, waitFor, wsClient } from '../support/checkout-kit';
+import { completeSession, listenToUpdates, untilLaterUpdateHeard, untilSubscriptionsActive, waitFor, wsClient } from '../support/checkout-kit';
 
 let h: Harness;
 beforeAll(async () => {
@@ -9,6 +9,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
 });
+// Each test counts the subscriptions it opens (untilSubscriptionsActive): start from none.
+afterEach(async () => untilSubscriptionsActive(h, 0));
 
 const create = async (key = h.merchant.secretKey) => (await h.rest('POST', '/api/v1/payment', { body: paymentInput(), key })).body;
 
@@ -19,14 +21,15 @@ describe('paymentUpdated', () => {
     const theirs = wsClient(h, other.secretKey);
     const myUpdates = listenToUpdates(mine, null, 'ref status');
     const theirUpdates = listenToUpdates(theirs, null, 'ref status');
-    await sleep(300);
+    await untilSubscriptionsActive(h, 2);
 
     const myPayment = await create();
     await completeSession(h, myPayment.providerSessionId, 'paid');
     await waitFor(() => myUpdates.received.some((u) => u.status === 'SUCCEEDED'));
     const theirPayment = await create(other.secretKey);
     await waitFor(() => theirUpdates.received.some((u) => u.ref === theirPayment.ref));
-    await sleep(300);
+    // Anything of their payment on its way to me would arrive before a later payment of mine.
+    await untilLaterUpdateHeard(mine, { subscribedAt: h, activeNow: 2, secretKey: h.merchant.secretKey });
 
     expect(myUpdates.received.every((u) => u.ref !== theirPayment.ref)).toBe(true);
     expect(theirUpdates.received.every((u) => u.ref !== myPayment.ref)).toBe(true);
@@ -34,17 +37,23 @@ describe('paymentUpdated', () => {
     await Promise.all([mine.dispose(), theirs.dispose()]);
   });
 
-  it("another merchant subscribing to my payment's ref hears nothing", async () => {
+  it("another merchant subscribing to my payment's ref hears nothing, while I, subscribed the same way, hear it", async () => {
     const other = await h.newMerchant();
     const payment = await create();
     const spy = wsClient(h, other.secretKey);
     const spied = listenToUpdates(spy, payment.ref, 'ref status');
-    await sleep(300);
+    // The positive control: the same subscription, on a socket with the owner's key.
+    const owner = wsClient(h, h.merchant.secretKey);
+    const owned = listenToUpdates(owner, payment.ref, 'ref status');
+    // Both registered: the spy's subscription was accepted and had every chance to hear the update.
+    await untilSubscriptionsActive(h, 2);
     await completeSession(h, payment.providerSessionId, 'paid');
-    await waitFor(async () => (await h.rest('GET', `/api/v1/payment?ref=${payment.ref}`)).body.status === 'SUCCEEDED');
-    await sleep(300);
+    expect(await owned.nth(1)).toEqual({ ref: payment.ref, status: 'SUCCEEDED' });
+    // Anything on its way to the spy's socket would arrive before a later update published for the other merchant.
+    await untilLaterUpdateHeard(spy, { subscribedAt: h, activeNow: 2, secretKey: other.secretKey });
     expect(spied.received).toEqual([]);
-    await spy.dispose();
+    expect(spied.errors).toEqual([]);
+    await Promise.all([spy.dispose(), owner.dispose()]);
   });
 
   it('a socket without a key, or with a wrong one, is refused', async () => {
@@ -63,7 +72,7 @@ describe('paymentUpdated', () => {
     const client = wsClient(h, h.merchant.publishableKey);
     const one = listenToUpdates(client, payment.ref, 'ref status');
     const all = listenToUpdates(client, null, 'ref status');
-    await sleep(300);
+    await untilSubscriptionsActive(h, 1); // the one payment's; all payments' is refused, never counted
     await completeSession(h, payment.providerSessionId, 'paid');
     expect((await one.nth(1)).status).toBe('SUCCEEDED');
     await waitFor(() => all.errors.length > 0);
@@ -77,14 +86,15 @@ describe('paymentUpdated', () => {
     const clients = payments.map(() => wsClient(h, h.merchant.publishableKey));
     const listeners = payments.map((payment, i) => listenToUpdates(clients[i], payment.ref, 'ref status'));
     const twin = listenToUpdates(clients[2], payments[0].ref, 'ref status'); // a second stream of the first payment
-    await sleep(300);
+    await untilSubscriptionsActive(h, 4);
 
     await completeSession(h, payments[1].providerSessionId, 'paid');
     expect(await listeners[1].nth(1)).toEqual({ ref: payments[1].ref, status: 'SUCCEEDED' });
     await completeSession(h, payments[0].providerSessionId, 'paid');
     expect(await listeners[0].nth(1)).toEqual({ ref: payments[0].ref, status: 'SUCCEEDED' });
     expect(await twin.nth(1)).toEqual({ ref: payments[0].ref, status: 'SUCCEEDED' });
-    await sleep(300);
+    // A stray copy would arrive before a later update; each socket gets its own later one.
+    for (const client of clients) await untilLaterUpdateHeard(client, { subscribedAt: h, activeNow: 4, secretKey: h.merchant.secretKey });
     expect(listeners.map((listener) => listener.received.length)).toEqual([1, 1, 0]);
     expect(twin.received).toHaveLength(1);
 

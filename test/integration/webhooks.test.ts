@@ -1,5 +1,5 @@
 import { startHarness, paymentInput, type Harness } from '../support/gateway-harness';
-import { completeSession, deliverWebhook, eventAbout, eventsOfSession, listenToUpdates, sleep, waitFor, wsClient } from '../support/checkout-kit';
+import { completeSession, deliverWebhook, eventAbout, eventsOfSession, listenToUpdates, untilEventsDelivered, untilLaterUpdateHeard, untilSubscriptionsActive, waitFor, wsClient } from '../support/checkout-kit';
 
 let h: Harness;
 beforeAll(async () => {
@@ -8,7 +8,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
 });
-afterEach(() => h.emulator.resetFaults());
+afterEach(async () => {
+  h.emulator.resetFaults();
+  await untilSubscriptionsActive(h, 0); // the tests count the subscriptions they open
+});
 
 async function createPayment(): Promise<any> {
   const created = await h.rest('POST', '/api/v1/payment', { body: paymentInput() });
@@ -24,7 +27,7 @@ describe('a paid checkout', () => {
     const payment = await createPayment();
     const client = wsClient(h, h.merchant.secretKey);
     const updates = listenToUpdates(client, payment.ref);
-    await sleep(300); // let the subscription reach the server before paying
+    await untilSubscriptionsActive(h, 1); // the subscription reached the server: paying now cannot be missed
 
     await completeSession(h, payment.providerSessionId, 'paid');
     const update = await updates.nth(1);
@@ -32,7 +35,9 @@ describe('a paid checkout', () => {
     expect(update.events.at(-1)).toMatchObject({ from: 'PENDING', to: 'SUCCEEDED', source: 'WEBHOOK', applied: true });
     expect(update.events.at(-1).providerEventId).toMatch(/^evt_/);
 
-    await sleep(500); // anything more would be a second notification
+    // The gateway answered the delivery; a second notification would arrive before a later update.
+    await untilEventsDelivered(h, payment.providerSessionId);
+    await untilLaterUpdateHeard(client, { subscribedAt: h, activeNow: 1, secretKey: h.merchant.secretKey });
     expect(updates.received).toHaveLength(1);
     expect(updates.errors).toEqual([]);
     await client.dispose();
@@ -45,7 +50,7 @@ describe('duplicates and order', () => {
     const payment = await createPayment();
     const client = wsClient(h, h.merchant.secretKey);
     const updates = listenToUpdates(client, payment.ref);
-    await sleep(300);
+    await untilSubscriptionsActive(h, 1);
     await completeSession(h, payment.providerSessionId, 'paid');
     const [completed] = await eventsOfSession(h, payment.providerSessionId);
     expect(completed.type).toBe('checkout.session.completed');
@@ -55,7 +60,8 @@ describe('duplicates and order', () => {
     expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
 
     await updates.nth(1);
-    await sleep(500);
+    // All ten were answered; a second notification would arrive before a later update.
+    await untilLaterUpdateHeard(client, { subscribedAt: h, activeNow: 1, secretKey: h.merchant.secretKey });
     expect(updates.received).toHaveLength(1);
     const stored = await read(payment.ref);
     expect(stored.status).toBe('SUCCEEDED');
@@ -152,7 +158,8 @@ describe('asynchronous payments and declines', () => {
       redirect: 'manual',
     });
     expect(declined.status).toBeLessThan(500);
-    await sleep(300);
+    // A decline emits no event, so no webhook is on its way: the checks below cannot be early.
+    expect(await eventsOfSession(h, payment.providerSessionId)).toEqual([]);
     const session = await h.stripe.checkout.sessions.retrieve(payment.providerSessionId);
     expect(session.status).toBe('open');
     expect((await read(payment.ref)).status).toBe('PENDING');

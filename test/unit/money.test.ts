@@ -11,13 +11,23 @@ import {
   THREE_DECIMAL_CURRENCIES,
   toProviderCurrency,
 } from '../../src/domain/money';
+import * as emulator from '../../src/stripe-emulator/currency';
 
 describe('money rules', () => {
-  it("the zero-decimal list is exactly Stripe's documented list", () => {
-    // https://docs.stripe.com/currencies#zero-decimal
-    expect([...STRIPE_ZERO_DECIMAL_CURRENCIES].sort()).toEqual([
-      'BIF', 'CLP', 'DJF', 'GNF', 'JPY', 'KMF', 'KRW', 'MGA', 'PYG', 'RWF', 'UGX', 'VND', 'VUV', 'XAF', 'XOF', 'XPF',
-    ]);
+  // The Stripe emulator keeps its own copy of Stripe's currency tables (it shares no code with the
+  // gateway): the two copies, typed from https://docs.stripe.com/currencies apart, must agree.
+  it("the zero-decimal list is Stripe's, as the emulator's independent copy has it", () => {
+    const emulatorZeroDecimal = emulator.supportedCurrencies().filter((currency) => emulator.decimalsOf(currency) === 0);
+    expect([...STRIPE_ZERO_DECIMAL_CURRENCIES].sort()).toEqual(emulatorZeroDecimal.map((currency) => currency.toUpperCase()).sort());
+  });
+
+  it("supports the currencies of the emulator's copy, with the same minor digits but for UGX's special case", () => {
+    const theirs = emulator.supportedCurrencies().map((currency) => currency.toUpperCase());
+    // XCG (the Caribbean guilder, new in 2025) is on the emulator's list and not yet on the gateway's.
+    expect(theirs.filter((currency) => !isSupportedCurrency(currency))).toEqual(['XCG']);
+    expect(supportedCurrencies().filter((currency) => !theirs.includes(currency))).toEqual([]);
+    const digitsDiffer = supportedCurrencies().filter((currency) => minorUnitDigits(currency) !== emulator.decimalsOf(currency.toLowerCase()));
+    expect(digitsDiffer).toEqual(['UGX']);
   });
 
   it('every zero-decimal currency but UGX has no minor digits', () => {
@@ -94,6 +104,15 @@ describe('money rules', () => {
     expect(formatAmount(49, 'JPY')).toBe('49 JPY');
     expect(formatAmount(MAX_AMOUNT, 'USD')).toBe('999999.99 USD');
     expect(formatAmount(-150, 'USD')).toBe('-1.50 USD');
+  });
+
+  it('asks, in every supported currency, for a minimum Stripe can charge: a positive multiple of the increment', () => {
+    for (const currency of supportedCurrencies()) {
+      const minimum = minimumChargeAmount(currency);
+      expect([currency, minimum > 0 && minimum % amountIncrement(currency) === 0]).toEqual([currency, true]);
+      const decimals = formatAmount(minimum, currency).split(' ')[0].split('.')[1] ?? '';
+      expect([currency, decimals.length]).toEqual([currency, minorUnitDigits(currency)]);
+    }
   });
 
   it('speaks lower case to Stripe', () => {

@@ -17,7 +17,9 @@ async function sessionCount(): Promise<number> {
   return count;
 }
 
-const key = () => `key-${Math.random().toString(36).slice(2)}`;
+/** A fresh idempotency key: unique within the run (the pid and a counter), the same from run to run. */
+let keys = 0;
+const key = () => `key-${process.pid}-${++keys}`;
 
 describe('idempotency keys', () => {
   it('replays the first answer for the same key and parameters, creating one session', async () => {
