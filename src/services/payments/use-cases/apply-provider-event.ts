@@ -70,36 +70,22 @@ export class ApplyProviderEvent {
     const provenance = { source, providerEventId: event.id, providerEventType: event.type };
     const target = statusForEventOutcome(event.outcome);
     const mismatch = sessionMismatch(payment, event.session);
-    if (mismatch) {
-      reportMismatch(this.deps, payment, event.session, mismatch, source, event.id);
-      return this.recordNotApplied(payment, { ...provenance, to: target ?? payment.status, note: mismatch.note });
+    if (mismatch) reportMismatch(this.deps, payment, event.session, mismatch, source, event.id);
+    // What the history keeps when the event changes nothing, and why.
+    let notApplied: Pick<TransitionRequest, 'to' | 'note'> | null = mismatch
+      ? { to: target ?? payment.status, note: mismatch.note }
+      : target === null
+        ? { to: payment.status, note: 'checkout completed; the asynchronous payment has not settled yet' }
+        : null;
+    if (target !== null && !notApplied) {
+      const outcome = await this.deps.transitions.transition(payment, { ...provenance, to: target });
+      log.info({ ref: payment.ref, outcome: outcome.kind, status: outcome.payment.status }, 'provider event handled');
+      if (outcome.kind !== 'refused') return { handling: outcome.kind, ref: payment.ref };
+      // The status table forbids it (e.g. an expiry after the payment succeeded): kept in the history.
+      payment = outcome.payment;
+      notApplied = { to: target, note: `ignored: ${payment.status} cannot become ${target}` };
     }
-    if (target === null) {
-      return this.recordNotApplied(payment, {
-        ...provenance,
-        to: payment.status,
-        note: 'checkout completed; the asynchronous payment has not settled yet',
-      });
-    }
-    const outcome = await this.deps.transitions.transition(payment, { ...provenance, to: target });
-    log.info({ ref: payment.ref, outcome: outcome.kind, status: outcome.payment.status }, 'provider event handled');
-    switch (outcome.kind) {
-      case 'applied':
-      case 'already':
-      case 'duplicate':
-        return { handling: outcome.kind, ref: payment.ref };
-      case 'refused':
-        // The status table forbids it (e.g. an expiry after the payment succeeded): kept in the history.
-        return this.recordNotApplied(outcome.payment, {
-          ...provenance,
-          to: target,
-          note: `ignored: ${outcome.payment.status} cannot become ${target}`,
-        });
-    }
-  }
-
-  private async recordNotApplied(payment: Payment, request: TransitionRequest): Promise<ProviderEventResult> {
-    const recorded = await this.deps.transitions.recordNotApplied(payment, request);
+    const recorded = await this.deps.transitions.recordNotApplied(payment, { ...provenance, ...notApplied! });
     return { handling: recorded ? 'recorded_not_applied' : 'duplicate', ref: payment.ref };
   }
 

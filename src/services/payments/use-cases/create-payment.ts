@@ -48,7 +48,8 @@ export class CreatePayment {
 
   private async create(merchantId: string, input: ValidCreatePaymentInput, ref: string): Promise<PaymentView> {
     setPaymentRefOnActiveSpan(ref);
-    return this.openSession(await this.saveProcessing(merchantId, input, ref));
+    const payment = await this.saveProcessing(merchantId, input, ref);
+    return this.openSession(payment);
   }
 
   /**
