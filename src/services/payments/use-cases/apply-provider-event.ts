@@ -41,6 +41,8 @@ export interface ProviderEventResult {
   ref: string | null;
 }
 
+type NotApplied = Pick<TransitionRequest, 'to' | 'note'>;
+
 export interface ApplyProviderEventDeps {
   repository: PaymentRepository;
   transitions: PaymentTransitions;
@@ -71,21 +73,24 @@ export class ApplyProviderEvent {
     const target = statusForEventOutcome(event.outcome);
     const mismatch = sessionMismatch(payment, event.session);
     if (mismatch) reportMismatch(this.deps, payment, event.session, mismatch, source, event.id);
-    // What the history keeps when the event changes nothing, and why.
-    let notApplied: Pick<TransitionRequest, 'to' | 'note'> | null = mismatch
-      ? { to: target ?? payment.status, note: mismatch.note }
+    // Either a status to apply, or what the history keeps when the event changes nothing, and why.
+    const verdict: { apply: PaymentStatus } | { keep: NotApplied } = mismatch
+      ? { keep: { to: target ?? payment.status, note: mismatch.note } }
       : target === null
-        ? { to: payment.status, note: 'checkout completed; the asynchronous payment has not settled yet' }
-        : null;
-    if (target !== null && !notApplied) {
-      const outcome = await this.deps.transitions.transition(payment, { ...provenance, to: target });
+        ? { keep: { to: payment.status, note: 'checkout completed; the asynchronous payment has not settled yet' } }
+        : { apply: target };
+    let notApplied: NotApplied;
+    if ('apply' in verdict) {
+      const outcome = await this.deps.transitions.transition(payment, { ...provenance, to: verdict.apply });
       log.info({ ref: payment.ref, outcome: outcome.kind, status: outcome.payment.status }, 'provider event handled');
       if (outcome.kind !== 'refused') return { handling: outcome.kind, ref: payment.ref };
       // The status table forbids it (e.g. an expiry after the payment succeeded): kept in the history.
       payment = outcome.payment;
-      notApplied = { to: target, note: `ignored: ${payment.status} cannot become ${target}` };
+      notApplied = { to: verdict.apply, note: `ignored: ${payment.status} cannot become ${verdict.apply}` };
+    } else {
+      notApplied = verdict.keep;
     }
-    const recorded = await this.deps.transitions.recordNotApplied(payment, { ...provenance, ...notApplied! });
+    const recorded = await this.deps.transitions.recordNotApplied(payment, { ...provenance, ...notApplied });
     return { handling: recorded ? 'recorded_not_applied' : 'duplicate', ref: payment.ref };
   }
 
