@@ -15,15 +15,11 @@ import { closeRedis, connectRedis, RedisPaymentPubSub } from './pubsub/redis-pay
 import { announceKeyChange, listenForKeyChanges } from './pubsub/merchant-key-changes';
 import { InProcessRateLimitStore, RedisRateLimitStore } from './rest/rate-limit';
 import { StripeWebhooks } from './providers/stripe/stripe-webhooks';
-import { ProviderSyncService } from './services/payments/provider-sync.service';
 import { PaymentUpdatesService } from './services/payments/payment-updates.service';
-import { IdempotencyService } from './services/payments/idempotency.service';
-import { Reconciler } from './services/payments/reconciler';
+import type { Reconciler } from './services/payments/reconciler';
 import { GatewayMetrics } from './telemetry/metrics';
 import { MeteredPaymentProvider } from './providers/metered-payment-provider';
-import { PaymentTransitions } from './services/payments/payment-transitions';
-import { PaymentService } from './services/payments/payment.service';
-import { PaymentCursors } from './services/payments/payment-cursor';
+import { createPaymentFlows } from './services/payments/payment-flows';
 import { MerchantService, type IssuedMerchant } from './services/merchants/merchant.service';
 import { createGatewayServer } from './server';
 import type { Tracing } from './telemetry/tracing';
@@ -71,10 +67,18 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     ? new RedisRateLimitStore(redisCommands, logger.child({ module: 'rate-limit' }), metrics)
     : new InProcessRateLimitStore();
   if (redisCommands) metrics.watchDependency('redis', () => redisCommands.status === 'ready');
-  const transitions = new PaymentTransitions(orm, pubsub, metrics, logger.child({ module: 'transitions' }));
-  const sync = new ProviderSyncService(orm, provider, transitions, { publicUrl: config.publicUrl }, metrics, logger.child({ module: 'provider-sync' }));
-  const idempotency = new IdempotencyService(orm, { waitForFirstMs: config.idempotency.waitForFirstMs, staleAfterMs: config.idempotency.staleAfterMs });
-  const payments = new PaymentService(orm, provider, sync, idempotency, new PaymentCursors(config.cursorSecret));
+  const paymentFlows = createPaymentFlows({
+    orm,
+    provider,
+    pubsub,
+    metrics,
+    logger,
+    publicUrl: config.publicUrl,
+    cursorSecret: config.cursorSecret,
+    idempotency: { waitForFirstMs: config.idempotency.waitForFirstMs, staleAfterMs: config.idempotency.staleAfterMs },
+    reconciler: { ...config.reconciler, eventLookbackMs: 3 * 24 * 3_600_000, batchSize: 100 },
+  });
+  const { payments, reconciler } = paymentFlows;
   // With Redis, a key rotation made anywhere clears every instance's key cache and re-checks its
   // WebSockets at once.
   const keyChangesLogger = logger.child({ module: 'merchant-keys' });
@@ -86,15 +90,6 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     ? await listenForKeyChanges(config.redisUrl, keyChangesLogger, (merchantId) => merchants.keysChanged(merchantId))
     : null;
   const paymentUpdates = new PaymentUpdatesService({ pubsub, metrics });
-  const reconciler = new Reconciler(
-    orm,
-    provider,
-    sync,
-    idempotency,
-    { ...config.reconciler, eventLookbackMs: 3 * 24 * 3_600_000, batchSize: 100 },
-    metrics,
-    logger.child({ module: 'reconciler' }),
-  );
 
   // Sandbox mode: a demo merchant (new on an empty database) and its demo shop at `/`.
   const demo = config.stripe.sandbox ? await sandboxDemoMerchant(merchants, sandboxKeysFile(config)) : null;
@@ -105,7 +100,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     logger,
     payments,
     merchants,
-    sync,
+    paymentFlows,
     webhooks,
     paymentUpdates,
     rateLimitStore,

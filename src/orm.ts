@@ -5,7 +5,7 @@
  */
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { MikroORM, type EntityDictionary, type Options, type Transaction } from '@mikro-orm/core';
+import { MikroORM, type Options } from '@mikro-orm/core';
 import { MySqlDriver } from '@mikro-orm/mysql';
 import { LibSqlDriver } from '@mikro-orm/libsql';
 import { Migrator } from '@mikro-orm/migrations';
@@ -83,44 +83,4 @@ export async function isDatabaseReachable(orm: Orm): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-/*
- * The hot paths' data access (creating a payment, a status change, reading a payment and its
- * history). `npm run bench` measured MikroORM's entity operations there at two to four times the CPU
- * of the same statement sent plainly, and CPU is what bounds the gateway's throughput. These keep the
- * ORM's mapping (column names, JSON, dates, per dialect) and drop the rest: no identity map, no unit
- * of work, no query builder. Everything else keeps using the EntityManager.
- */
-
-/**
- * Rows selected with plain, portable SQL, mapped to entity objects by the ORM's own compiled row
- * mapper (column names, dates and booleans per dialect) and its custom types (JSON). The objects are
- * not managed by any EntityManager: the hot paths only read them, and `em.map`'s merge into an
- * identity map was most of this function's cost in the bench's profile.
- */
-export async function selectEntities<T extends object>(orm: Orm, entity: new () => T, sql: string, params: unknown[]): Promise<T[]> {
-  const rows = (await orm.em.getConnection().execute(sql, params)) as EntityDictionary<T>[];
-  const meta = orm.getMetadata().get<T>(entity.name);
-  const platform = orm.em.getPlatform();
-  const comparator = orm.em.getComparator();
-  return rows.map((row) => {
-    const data = comparator.mapResult<T>(meta.className, row) as Record<string, unknown>;
-    const object = new entity() as Record<string, unknown>;
-    // Only the entity's properties: a generated column (payment's order_hold) stays in the database.
-    for (const prop of meta.props) {
-      if (!(prop.name in data)) continue;
-      const value = data[prop.name];
-      object[prop.name] = prop.customType && value != null ? prop.customType.convertToJSValue(value, platform) : value;
-    }
-    return object as T;
-  });
-}
-
-/**
- * A transaction on the connection itself, for a few plain writes (services/payments/payment-writes.ts):
- * the EntityManager's `transactional` adds a forked context and a flush that these writes never need.
- */
-export async function inTransaction<T>(orm: Orm, work: (trx: Transaction) => Promise<T>): Promise<T> {
-  return orm.em.getConnection().transactional(work);
 }

@@ -13,7 +13,7 @@ import type { Config } from './config';
 import type { Orm } from './orm';
 import type { Logger } from './logger';
 import type { PaymentService } from './services/payments/payment.service';
-import type { ProviderSyncService } from './services/payments/provider-sync.service';
+import type { PaymentFlows } from './services/payments/payment-flows';
 import type { PaymentUpdatesService } from './services/payments/payment-updates.service';
 import type { ProviderWebhooks } from './domain/payment-provider';
 import { bearerKey, type MerchantService } from './services/merchants/merchant.service';
@@ -47,7 +47,8 @@ export interface GatewayServerDeps {
   logger: Logger;
   payments: PaymentService;
   merchants: MerchantService;
-  sync: ProviderSyncService;
+  /** The flows the webhook and the customer's browser start. */
+  paymentFlows: Pick<PaymentFlows, 'applyProviderEvent' | 'customerReturn' | 'customerCancel'>;
   webhooks: ProviderWebhooks;
   paymentUpdates: PaymentUpdatesService;
   rateLimitStore: RateLimitStore;
@@ -158,12 +159,12 @@ export async function createGatewayServer(deps: GatewayServerDeps): Promise<Gate
   // not rate limited (only Stripe can sign them, and it retries on its own terms). The customer's
   // redirects carry no key: they are limited per address, in buckets apart from the API's, so a
   // busy shop's API calls never hold its customers' returns back.
-  app.use('/api/v1', stripeWebhookRouter(deps.webhooks, deps.sync, deps.metrics));
+  app.use('/api/v1', stripeWebhookRouter(deps.webhooks, deps.paymentFlows.applyProviderEvent, deps.metrics));
   const redirectsPerMinute = deps.rateLimits.redirectsPerIpPerMinute;
   const redirectLimit = rateLimit(deps.rateLimitStore, { perKeyPerMinute: redirectsPerMinute, perIpPerMinute: redirectsPerMinute, scope: 'redirect:' }, (res, error) =>
     sendError(res, 429, { code: error.code, message: error.message, ...error.publicDetails }),
   );
-  app.use('/api/v1', returnRouter(deps.sync, redirectLimit));
+  app.use('/api/v1', returnRouter(deps.paymentFlows, redirectLimit));
   app.use('/api/v1', openApiRouter());
   app.use('/api/v1', restLimit, paymentsRouter(deps.payments, deps.merchants));
   // Browsers get GraphiQL (served offline from our own bundle) at /graphql outside production;

@@ -1,6 +1,7 @@
 /**
  * The payment state machine: the one table of allowed status changes (API.md, "Payment statuses").
- * Only the payment service writes `status`, and it asks this table first.
+ * Only PaymentTransitions (services/payments/payment-transitions.ts) writes `status`, and it asks
+ * this table (canTransition) before every write.
  */
 export enum PaymentStatus {
   PROCESSING = 'PROCESSING',
@@ -29,11 +30,6 @@ export const PAYMENT_STATUS_MEANINGS: Record<PaymentStatus, string> = {
 
 export function canTransition(from: PaymentStatus, to: PaymentStatus): boolean {
   return ALLOWED_NEXT[from].includes(to);
-}
-
-/** The states from which `to` may be reached: the guard of every status write. */
-export function allowedFromStates(to: PaymentStatus): PaymentStatus[] {
-  return (Object.keys(ALLOWED_NEXT) as PaymentStatus[]).filter((from) => ALLOWED_NEXT[from].includes(to));
 }
 
 export function isTerminal(status: PaymentStatus): boolean {

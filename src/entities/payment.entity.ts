@@ -9,7 +9,7 @@ export interface StoredLineItem {
 }
 
 /**
- * One payment of one merchant's order. `status` and `version` are written only by the payment service,
+ * One payment of one merchant's order. `status` and `version` are written only by PaymentTransitions (the one status writer),
  * through guarded updates (see payment-transitions.ts). The table also has a generated column
  * `order_hold` (the order id while the payment holds its order) with a unique key on
  * (merchant_id, order_hold): the database itself refuses a second active or succeeded payment per order.

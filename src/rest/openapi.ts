@@ -9,7 +9,8 @@
  * - the ref, Idempotency-Key and text patterns, the metadata key rules: field-rules.ts and limits.ts;
  * - the error codes, the HTTP status and the meaning of each: ERROR_CODES (src/domain/errors.ts);
  * - statuses and event sources: the enums of src/domain/payment-status.ts; the fields a publishable
- *   key reads: PUBLISHABLE_FIELDS (src/rest/payments.router.ts); webhook handlings: EventHandling.
+ *   key reads: PUBLISHABLE_FIELDS (src/rest/payments.router.ts); webhook handlings and their
+ *   meaning: WEBHOOK_ANSWERS (src/rest/stripe-webhook.router.ts).
  *
  * Written here by hand, because no code states them as data (and kept in this one module): the
  * descriptions (except each error code's meaning, which is ERROR_CODES'), which error codes each
@@ -24,7 +25,7 @@ import { ERROR_CODES, type ErrorCode } from '../domain/errors';
 import { amountIncrement, MAX_AMOUNT, minimumChargeAmount, supportedCurrencies } from '../domain/money';
 import { PaymentEventSource, PaymentStatus } from '../domain/payment-status';
 import type { PaymentEventView, PaymentView } from '../services/payments/payment-view';
-import type { EventHandling } from '../services/payments/provider-sync.service';
+import { WEBHOOK_ANSWERS } from './stripe-webhook.router';
 import {
   CONTROL_CHARACTERS,
   CREATE_PAYMENT_INPUT_FIELDS,
@@ -347,15 +348,8 @@ function errorSchemas(): Record<string, Schema> {
 // Responses
 // ---------------------------------------------------------------------------------------------------
 
-/** Not derived: webhook handlings and their meaning; the compiler checks the keys against EventHandling. */
-const WEBHOOK_HANDLINGS = {
-  applied: 'the event changed the payment',
-  already: 'the payment was already there (the return got there first)',
-  duplicate: 'the event was seen before',
-  recorded_not_applied: 'recorded in the history without changing the status',
-  unknown_payment: 'no payment has this session: acknowledged and logged',
-  unhandled_type: 'an event type the gateway does not act on: acknowledged',
-} satisfies Record<EventHandling, string>;
+/** Webhook handlings and their meaning, from the webhook door's one table of answers. */
+const WEBHOOK_HANDLINGS = Object.fromEntries(Object.entries(WEBHOOK_ANSWERS).map(([handling, { meaning }]) => [handling, meaning]));
 
 const X_REQUEST_ID = { $ref: '#/components/headers/X-Request-Id' };
 

@@ -4,17 +4,20 @@
  */
 import { Router, type RequestHandler } from 'express';
 import { notePaymentRef } from '../telemetry/request-context';
-import type { ProviderSyncService } from '../services/payments/provider-sync.service';
+import type { CustomerCancel } from '../services/payments/use-cases/customer-cancel';
+import type { CustomerReturn } from '../services/payments/use-cases/customer-return';
 
-export function returnRouter(sync: ProviderSyncService, rateLimit: RequestHandler): Router {
+export function returnRouter(flows: { customerReturn: CustomerReturn; customerCancel: CustomerCancel }, rateLimit: RequestHandler): Router {
   const router = Router();
   router.get('/payment/return', rateLimit, async (req, res) => {
     notePaymentRef(res, typeof req.query.ref === 'string' ? req.query.ref : undefined);
-    res.redirect(303, await sync.handleReturn(req.query.ref, req.query.session_id));
+    const { redirectTo } = await flows.customerReturn.execute(req.query.ref, req.query.session_id);
+    res.redirect(303, redirectTo);
   });
   router.get('/payment/cancel', rateLimit, async (req, res) => {
     notePaymentRef(res, typeof req.query.ref === 'string' ? req.query.ref : undefined);
-    res.redirect(303, await sync.cancelRedirect(req.query.ref));
+    const { redirectTo } = await flows.customerCancel.execute(req.query.ref);
+    res.redirect(303, redirectTo);
   });
   return router;
 }

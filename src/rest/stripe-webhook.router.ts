@@ -7,24 +7,28 @@
 import express, { Router } from 'express';
 import type { ProviderWebhooks } from '../domain/payment-provider';
 import { PaymentEventSource } from '../domain/payment-status';
-import type { EventHandling, ProviderSyncService } from '../services/payments/provider-sync.service';
+import type { ApplyProviderEvent, ProviderEventHandling } from '../services/payments/use-cases/apply-provider-event';
 import type { GatewayMetrics, WebhookOutcome } from '../telemetry/metrics';
 import { notePaymentRef } from '../telemetry/request-context';
 
 /** Stripe's events are a few KB; a megabyte leaves room and still bounds what a stranger can send. */
 const WEBHOOK_BODY_LIMIT = '1mb';
 
-/** The operator's view of a delivery's fate, for the webhook metric. */
-const OUTCOME: Record<EventHandling, WebhookOutcome> = {
-  applied: 'applied',
-  already: 'duplicate',
-  duplicate: 'duplicate',
-  recorded_not_applied: 'ignored',
-  unknown_payment: 'ignored',
-  unhandled_type: 'ignored',
+/**
+ * How each result of applying a provider event is answered: `handling` in the 200 body is the result
+ * itself; `metric` is the operator's view of the delivery's fate (the webhook metric's outcome label);
+ * `meaning` is what the OpenAPI document says of it.
+ */
+export const WEBHOOK_ANSWERS: Record<ProviderEventHandling, { metric: WebhookOutcome; meaning: string }> = {
+  applied: { metric: 'applied', meaning: 'the event changed the payment' },
+  already: { metric: 'duplicate', meaning: 'the payment was already there (the return got there first)' },
+  duplicate: { metric: 'duplicate', meaning: 'the event was seen before' },
+  recorded_not_applied: { metric: 'ignored', meaning: 'recorded in the history without changing the status' },
+  unknown_payment: { metric: 'ignored', meaning: 'no payment has this session: acknowledged and logged' },
+  unhandled_type: { metric: 'ignored', meaning: 'an event type the gateway does not act on: acknowledged' },
 };
 
-export function stripeWebhookRouter(webhooks: ProviderWebhooks, sync: ProviderSyncService, metrics: GatewayMetrics): Router {
+export function stripeWebhookRouter(webhooks: ProviderWebhooks, applyProviderEvent: ApplyProviderEvent, metrics: GatewayMetrics): Router {
   const router = Router();
   router.post('/webhooks/stripe', express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), async (req, res) => {
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -37,9 +41,9 @@ export function stripeWebhookRouter(webhooks: ProviderWebhooks, sync: ProviderSy
       throw error;
     }
     try {
-      const { handling, ref } = await sync.applyProviderEvent(event, PaymentEventSource.WEBHOOK);
+      const { handling, ref } = await applyProviderEvent.execute(event, PaymentEventSource.WEBHOOK);
       notePaymentRef(res, ref ?? undefined);
-      metrics.webhookHandled(event.type, OUTCOME[handling]);
+      metrics.webhookHandled(event.type, WEBHOOK_ANSWERS[handling].metric);
       res.json({ received: true, handling });
     } catch (error) {
       metrics.webhookHandled(event.type, 'failed');

@@ -1,6 +1,7 @@
 /**
- * Idempotency-Key for createPayment (API.md "Idempotency"). The first request with a key claims it
- * (a primary key on merchant + key settles concurrent claims) and reserves the payment's ref; its
+ * Idempotency-Key for createPayment (API.md "Idempotency"); the create-payment use case claims the
+ * key, then completes or abandons its claim. The first request with a key claims it (a primary key
+ * on merchant + key settles concurrent claims) and reserves the payment's ref; its
  * answer is stored and replayed to every repeat with the same body. Repeats arriving while it runs
  * wait for that answer. A repeat with another body is IDEMPOTENCY_CONFLICT.
  *
@@ -13,7 +14,6 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Orm } from '../../orm';
 import { IdempotencyRecord, type StoredAnswer } from '../../entities/idempotency-record.entity';
 import { GatewayError, IdempotencyConflictError, ProviderUnavailableError, ValidationError, type ErrorCode } from '../../domain/errors';
-import { validateIdempotencyKey } from '../validation';
 import { newPaymentRef } from '../ids';
 import type { PaymentView } from './payment-view';
 
@@ -24,10 +24,22 @@ export interface IdempotencyOptions {
   staleAfterMs: number;
 }
 
-/** How the guarded operation is run the first time, and resumed from its reserved ref later. */
-export interface IdempotentCreate {
-  create(ref: string): Promise<PaymentView>;
-  resume(ref: string): Promise<PaymentView | null>;
+/**
+ * The outcome of presenting a key: the first request's stored answer (a stored error is thrown), or
+ * the key held by this request, which must then `complete` or `abandon` it. `resumed`: the record
+ * existed before (its first request died, or the provider was away), so a payment with `ref` may have
+ * been saved already; a fresh claim has none.
+ */
+export type IdempotencyClaim =
+  | { kind: 'answered'; payment: PaymentView }
+  | ClaimedKey;
+
+export interface ClaimedKey {
+  kind: 'claimed';
+  /** The payment ref the key reserved. */
+  ref: string;
+  resumed: boolean;
+  record: IdempotencyRecord;
 }
 
 /** What became of the payment an abandoned record reserved: its answer, still being created, or never saved. */
@@ -55,27 +67,46 @@ export class IdempotencyService {
     private readonly options: IdempotencyOptions,
   ) {}
 
-  /** Runs `operation` once per (merchant, key); without a key it simply runs. */
-  async run(merchantId: string, rawKey: unknown, requestBody: unknown, operation: IdempotentCreate): Promise<PaymentView> {
-    const key = validateIdempotencyKey(rawKey);
-    if (key === null) return operation.create(newPaymentRef());
+  /**
+   * Claims (merchant, key) for this request, or answers with the first request's answer; a repeat
+   * arriving while the first runs waits for that answer, up to `waitForFirstMs`.
+   */
+  async claim(merchantId: string, key: string, requestBody: unknown): Promise<IdempotencyClaim> {
     const requestHash = fingerprint(requestBody);
     const deadline = Date.now() + this.options.waitForFirstMs;
 
     for (;;) {
-      const claimed = await this.claim(merchantId, key, requestHash);
-      if (claimed) return this.execute(claimed, operation);
+      const claimed = await this.insertClaim(merchantId, key, requestHash);
+      if (claimed) return { kind: 'claimed', ref: claimed.paymentRef, resumed: false, record: claimed };
       const record = await this.orm.em.fork().findOne(IdempotencyRecord, { merchantId, idempotencyKey: key });
       if (!record) continue; // released between our claim and our read: claim again
       if (record.requestHash !== requestHash) throw new IdempotencyConflictError();
-      if (record.state === 'done' && record.response) return replay(record.response);
+      if (record.state === 'done' && record.response) return { kind: 'answered', payment: replay(record.response) };
       const takenOver = await this.takeOver(record);
-      if (takenOver) return this.execute(takenOver, operation);
+      if (takenOver) return { kind: 'claimed', ref: takenOver.paymentRef, resumed: true, record: takenOver };
       if (Date.now() > deadline) {
         throw new IdempotencyConflictError('A request with this Idempotency-Key is still in progress; retry later');
       }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
+  }
+
+  /** The claimed request answered: its answer is stored and replayed to every repeat. */
+  async complete(claim: ClaimedKey, payment: PaymentView): Promise<void> {
+    await this.finish(claim.record, 'done', { kind: 'payment', payment: JSON.parse(JSON.stringify(payment)) });
+  }
+
+  /** The claimed request failed with `error`: what a repeat gets depends on what kind of failure it was. */
+  async abandon(claim: ClaimedKey, error: unknown): Promise<void> {
+    if (error instanceof ValidationError) {
+      // Nothing was made: the key stays free for the corrected request.
+      await this.release(claim.record);
+    } else if (error instanceof ProviderUnavailableError) {
+      await this.finish(claim.record, 'retryable', null);
+    } else if (error instanceof GatewayError) {
+      await this.finish(claim.record, 'done', { kind: 'error', code: error.code, message: error.message, details: error.publicDetails });
+    }
+    // Anything else stays 'running' and is taken over once stale: the reserved ref keeps it one payment.
   }
 
   /**
@@ -109,7 +140,7 @@ export class IdempotencyService {
     return settled;
   }
 
-  private async claim(merchantId: string, key: string, requestHash: string): Promise<IdempotencyRecord | null> {
+  private async insertClaim(merchantId: string, key: string, requestHash: string): Promise<IdempotencyRecord | null> {
     const now = new Date();
     const record = Object.assign(new IdempotencyRecord(), {
       merchantId,
@@ -140,25 +171,6 @@ export class IdempotencyService {
       { state: 'running', updatedAt: now },
     );
     return won === 1 ? Object.assign(record, { state: 'running', updatedAt: now }) : null;
-  }
-
-  private async execute(record: IdempotencyRecord, operation: IdempotentCreate): Promise<PaymentView> {
-    try {
-      const view = (await operation.resume(record.paymentRef)) ?? (await operation.create(record.paymentRef));
-      await this.finish(record, 'done', { kind: 'payment', payment: JSON.parse(JSON.stringify(view)) });
-      return view;
-    } catch (error) {
-      if (error instanceof ValidationError) {
-        // Nothing was made: the key stays free for the corrected request.
-        await this.release(record);
-      } else if (error instanceof ProviderUnavailableError) {
-        await this.finish(record, 'retryable', null);
-      } else if (error instanceof GatewayError) {
-        await this.finish(record, 'done', { kind: 'error', code: error.code, message: error.message, details: error.publicDetails });
-      }
-      // Anything else stays 'running' and is taken over once stale: the reserved ref keeps it one payment.
-      throw error;
-    }
   }
 
   private async release(record: IdempotencyRecord): Promise<void> {

@@ -8,13 +8,12 @@
  * harmless (its write matches no row), and the common case is spared a second read of the same row.
  */
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { inTransaction, type Orm } from '../../orm';
-import { Payment } from '../../entities/payment.entity';
+import type { Payment } from '../../entities/payment.entity';
 import { canTransition, type PaymentEventSource, type PaymentStatus } from '../../domain/payment-status';
 import type { PaymentPubSub } from '../../pubsub/payment-pubsub';
 import type { Logger } from '../../logger';
 import { loadPaymentView, type PaymentView } from './payment-view';
-import { insertPaymentEvent, updateStatusIfUnchanged, type NewPaymentEvent } from './payment-writes';
+import type { NewPaymentEvent, PaymentRepository } from './payment.repository';
 import type { GatewayMetrics } from '../../telemetry/metrics';
 
 export interface TransitionRequest {
@@ -32,7 +31,7 @@ export type TransitionOutcome =
   | { kind: 'applied'; payment: Payment; view: PaymentView | null }
   /** The payment already had the asked-for status (another path got there first): nothing added. */
   | { kind: 'already'; payment: Payment }
-  /** The status table forbids the change; a provider event asking for it is recorded as not applied. */
+  /** The status table forbids the change (decided on a fresh read): nothing added; `payment` is that read. */
   | { kind: 'refused'; payment: Payment }
   /** This provider event was already recorded for the payment: nothing added. */
   | { kind: 'duplicate'; payment: Payment };
@@ -42,7 +41,7 @@ const MAX_ATTEMPTS = 8;
 
 export class PaymentTransitions {
   constructor(
-    private readonly orm: Orm,
+    private readonly repository: PaymentRepository,
     private readonly pubsub: PaymentPubSub,
     private readonly metrics: GatewayMetrics,
     private readonly logger: Logger,
@@ -52,31 +51,25 @@ export class PaymentTransitions {
     let payment = current;
     let fresh = false; // read by this call, rather than the caller's copy
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const em = this.orm.em.fork();
       // Only a write may be tried on the caller's copy; "already there" and "not allowed" are decided on a fresh read.
       const wouldWrite = payment.status !== request.to && canTransition(payment.status, request.to);
       if (!wouldWrite && !fresh) {
-        payment = await em.findOneOrFail(Payment, current.id, { refresh: true });
+        payment = await this.reread(current);
         fresh = true;
       }
       if (payment.status === request.to) return { kind: 'already', payment };
-      if (!canTransition(payment.status, request.to)) {
-        if (!request.providerEventId) return { kind: 'refused', payment };
-        const note = request.note ?? `ignored: ${payment.status} cannot become ${request.to}`;
-        const recorded = await this.recordNotApplied(payment, { ...request, note });
-        return { kind: recorded ? 'refused' : 'duplicate', payment };
-      }
+      if (!canTransition(payment.status, request.to)) return { kind: 'refused', payment };
 
       const from = payment.status;
       const now = new Date();
       const changes = { status: request.to, version: payment.version + 1, updatedAt: now, ...request.set };
       let won: boolean;
       try {
-        won = await inTransaction(this.orm, async (trx) => {
-          if (!(await updateStatusIfUnchanged(this.orm, trx, { id: payment.id, version: payment.version, status: from }, changes))) return false;
-          await insertPaymentEvent(this.orm, trx, this.eventRow(payment.id, from, request, true, now));
-          return true;
-        });
+        won = await this.repository.updateStatusWithEvent(
+          { id: payment.id, version: payment.version, status: from },
+          changes,
+          eventRow(payment.id, from, request, true, now),
+        );
       } catch (error) {
         if (error instanceof UniqueConstraintViolationException && request.providerEventId) {
           return { kind: 'duplicate', payment };
@@ -93,7 +86,7 @@ export class PaymentTransitions {
         return { kind: 'applied', payment: changed, view: await this.publish(changed) };
       }
       this.logger.debug({ ref: payment.ref, attempt }, 'status write lost a race; deciding again');
-      payment = await em.findOneOrFail(Payment, current.id, { refresh: true });
+      payment = await this.reread(current);
       fresh = true;
     }
     throw new Error(`Payment ${current.id} kept changing under ${MAX_ATTEMPTS} attempts to write its status`);
@@ -101,16 +94,17 @@ export class PaymentTransitions {
 
   /**
    * Records a provider event that changes nothing (a session completed but not yet paid, a change the
-   * table forbids). Returns false when the same provider event was already recorded.
+   * table forbids, a session that is not the payment's). Returns false when the same provider event
+   * was already recorded.
    */
   async recordNotApplied(payment: Payment, request: TransitionRequest): Promise<boolean> {
-    try {
-      await insertPaymentEvent(this.orm, undefined, this.eventRow(payment.id, payment.status, request, false, new Date()));
-      return true;
-    } catch (error) {
-      if (error instanceof UniqueConstraintViolationException) return false;
-      throw error;
-    }
+    return this.repository.insertEventOnce(eventRow(payment.id, payment.status, request, false, new Date()));
+  }
+
+  private async reread(payment: Payment): Promise<Payment> {
+    const fresh = await this.repository.findById(payment.id);
+    if (!fresh) throw new Error(`Payment ${payment.id} vanished while its status was being written`);
+    return fresh;
   }
 
   /**
@@ -119,7 +113,7 @@ export class PaymentTransitions {
    */
   private async publish(payment: Payment): Promise<PaymentView | null> {
     try {
-      const view = await loadPaymentView(this.orm, payment);
+      const view = await loadPaymentView(this.repository, payment);
       await this.pubsub.publish({ merchantId: payment.merchantId, payment: view });
       return view;
     } catch (error) {
@@ -127,18 +121,18 @@ export class PaymentTransitions {
       return null;
     }
   }
+}
 
-  private eventRow(paymentId: number, from: PaymentStatus | null, request: TransitionRequest, applied: boolean, at: Date): NewPaymentEvent {
-    return {
-      paymentId,
-      at,
-      source: request.source,
-      fromStatus: from,
-      toStatus: request.to,
-      applied,
-      providerEventId: request.providerEventId ?? null,
-      providerEventType: request.providerEventType ?? null,
-      note: request.note ?? null,
-    };
-  }
+function eventRow(paymentId: number, from: PaymentStatus | null, request: TransitionRequest, applied: boolean, at: Date): NewPaymentEvent {
+  return {
+    paymentId,
+    at,
+    source: request.source,
+    fromStatus: from,
+    toStatus: request.to,
+    applied,
+    providerEventId: request.providerEventId ?? null,
+    providerEventType: request.providerEventType ?? null,
+    note: request.note ?? null,
+  };
 }

@@ -3,8 +3,8 @@
  * Entities stay storage; this is the one place that maps them to what callers see.
  */
 import type { Payment, StoredLineItem } from '../../entities/payment.entity';
-import { PaymentEvent } from '../../entities/payment-event.entity';
-import { selectEntities, type Orm } from '../../orm';
+import type { PaymentEvent } from '../../entities/payment-event.entity';
+import type { PaymentRepository } from './payment.repository';
 import type { PaymentEventSource, PaymentStatus } from '../../domain/payment-status';
 
 export interface PaymentEventView {
@@ -76,7 +76,6 @@ export function toPaymentView(payment: Payment, events: PaymentEvent[]): Payment
 }
 
 /** The payment as callers see it, its history read from the database. */
-export async function loadPaymentView(orm: Orm, payment: Payment): Promise<PaymentView> {
-  const events = await selectEntities(orm, PaymentEvent, 'select * from `payment_event` where `payment_id` = ? order by `id`', [payment.id]);
-  return toPaymentView(payment, events);
+export async function loadPaymentView(repository: PaymentRepository, payment: Payment): Promise<PaymentView> {
+  return toPaymentView(payment, await repository.eventsOf(payment.id));
 }

@@ -9,20 +9,23 @@
  * 3. Events whose delivery failed: fetched back from the provider and applied as webhooks are.
  * 4. Idempotency-Key records left running by a request that died: settled (idempotency.service.ts).
  * 5. Idempotency records past their 24 hours: forgotten, whatever their state.
- * All changes go through the same transition function as requests and webhooks (source RECONCILER).
+ * All changes go through the same flows and transition function as requests and webhooks (source
+ * RECONCILER); the payment rows are read and leased through the payment repository.
  */
 import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Orm } from '../../orm';
-import { Payment } from '../../entities/payment.entity';
 import { JobLease } from '../../entities/job-lease.entity';
 import { GatewayError } from '../../domain/errors';
 import { PaymentEventSource, PaymentStatus } from '../../domain/payment-status';
 import type { PaymentProvider } from '../../domain/payment-provider';
 import type { Logger } from '../../logger';
-import type { ProviderSyncService } from './provider-sync.service';
 import type { AbandonedPayment, IdempotencyService } from './idempotency.service';
 import { loadPaymentView } from './payment-view';
+import type { PaymentRepository } from './payment.repository';
+import type { OpenCheckoutSession } from './use-cases/open-checkout-session';
+import type { ApplySessionState } from './use-cases/apply-session-state';
+import type { ApplyProviderEvent } from './use-cases/apply-provider-event';
 import type { GatewayMetrics } from '../../telemetry/metrics';
 
 export interface ReconcilerOptions {
@@ -45,6 +48,20 @@ export interface ReconcileReport {
   idempotencyPurged: number;
 }
 
+export interface ReconcilerDeps {
+  /** For the named job lease of the event replay. */
+  orm: Orm;
+  repository: PaymentRepository;
+  provider: PaymentProvider;
+  idempotency: IdempotencyService;
+  openCheckoutSession: OpenCheckoutSession;
+  applySessionState: ApplySessionState;
+  applyProviderEvent: ApplyProviderEvent;
+  options: ReconcilerOptions;
+  metrics: GatewayMetrics;
+  logger: Logger;
+}
+
 const IDEMPOTENCY_RETENTION_MS = 24 * 3_600_000;
 /** How long one instance holds a claimed payment: longer than any provider call with its retries. */
 const CLAIM_MS = 120_000;
@@ -55,20 +72,12 @@ export class Reconciler {
   private readonly instanceId = randomUUID();
   private running: Promise<ReconcileReport> | null = null;
 
-  constructor(
-    private readonly orm: Orm,
-    private readonly provider: PaymentProvider,
-    private readonly sync: ProviderSyncService,
-    private readonly idempotency: IdempotencyService,
-    private readonly options: ReconcilerOptions,
-    private readonly metrics: GatewayMetrics,
-    private readonly logger: Logger,
-  ) {}
+  constructor(private readonly deps: ReconcilerDeps) {}
 
   /** Runs a pass now, then every interval. */
   start(): void {
     void this.runOnce();
-    this.timer = setInterval(() => void this.runOnce(), this.options.intervalMs);
+    this.timer = setInterval(() => void this.runOnce(), this.deps.options.intervalMs);
     this.timer.unref();
   }
 
@@ -91,18 +100,18 @@ export class Reconciler {
       ['finished', () => this.finishInterruptedCreations()],
       ['synced', () => this.syncQuietPendingPayments()],
       ['eventsReplayed', () => this.replayUndeliveredEvents()],
-      ['idempotencySettled', () => this.idempotency.settleAbandoned((merchantId, ref) => this.abandonedPayment(merchantId, ref), this.options.batchSize)],
-      ['idempotencyPurged', () => this.idempotency.purge(new Date(Date.now() - IDEMPOTENCY_RETENTION_MS))],
+      ['idempotencySettled', () => this.deps.idempotency.settleAbandoned((merchantId, ref) => this.abandonedPayment(merchantId, ref), this.deps.options.batchSize)],
+      ['idempotencyPurged', () => this.deps.idempotency.purge(new Date(Date.now() - IDEMPOTENCY_RETENTION_MS))],
     ];
     for (const [name, step] of steps) {
       try {
         report[name] = await step();
       } catch (error) {
-        this.logger.warn({ err: error, step: name }, 'reconciler step failed; the next pass tries again');
+        this.deps.logger.warn({ err: error, step: name }, 'reconciler step failed; the next pass tries again');
       }
     }
-    this.logger.info(report, 'reconciler pass done');
-    this.metrics.reconcilerRun({
+    this.deps.logger.info(report, 'reconciler pass done');
+    this.deps.metrics.reconcilerRun({
       finished: report.finished,
       synced: report.synced,
       events_replayed: report.eventsReplayed,
@@ -112,19 +121,20 @@ export class Reconciler {
   }
 
   private async finishInterruptedCreations(): Promise<number> {
-    const candidates = await this.candidates(
-      { status: PaymentStatus.PROCESSING, updatedAt: { $lt: new Date(Date.now() - this.options.processingAfterMs) } },
+    const candidates = await this.deps.repository.claimInterruptedCreations(
+      new Date(Date.now() - this.deps.options.processingAfterMs),
       CLAIM_MS,
+      this.deps.options.batchSize,
     );
     let finished = 0;
     for (const payment of candidates) {
       try {
-        await this.sync.openCheckoutSession(payment, PaymentEventSource.RECONCILER);
+        await this.deps.openCheckoutSession.openFor(payment, PaymentEventSource.RECONCILER);
         finished += 1;
       } catch (error) {
         // A refusal already failed the payment; an outage leaves it for the next pass.
         if (error instanceof GatewayError && error.code === 'PROVIDER_ERROR') finished += 1;
-        else this.logger.warn({ err: error, ref: payment.ref }, 'could not finish an interrupted payment yet');
+        else this.deps.logger.warn({ err: error, ref: payment.ref }, 'could not finish an interrupted payment yet');
       }
     }
     return finished;
@@ -132,23 +142,21 @@ export class Reconciler {
 
   private async syncQuietPendingPayments(): Promise<number> {
     const now = Date.now();
-    const candidates = await this.candidates(
-      {
-        status: PaymentStatus.PENDING,
-        providerSessionId: { $ne: null },
-        $or: [{ expiresAt: { $lt: new Date(now) } }, { updatedAt: { $lt: new Date(now - this.options.pendingStaleAfterMs) } }],
-      },
+    const candidates = await this.deps.repository.claimQuietPending(
+      new Date(now),
+      new Date(now - this.deps.options.pendingStaleAfterMs),
       // The claim doubles as a back-off: a payment still open at the provider is asked again only later.
-      this.options.pendingStaleAfterMs,
+      this.deps.options.pendingStaleAfterMs,
+      this.deps.options.batchSize,
     );
     let synced = 0;
     for (const payment of candidates) {
       try {
-        const session = await this.provider.retrieveCheckoutSession(payment.providerSessionId!);
-        const after = await this.sync.applySessionState(payment, session, PaymentEventSource.RECONCILER);
+        const session = await this.deps.provider.retrieveCheckoutSession(payment.providerSessionId!);
+        const after = await this.deps.applySessionState.applyTo(payment, session, PaymentEventSource.RECONCILER);
         if (after.status !== payment.status) synced += 1;
       } catch (error) {
-        this.logger.warn({ err: error, ref: payment.ref }, 'could not sync a pending payment yet');
+        this.deps.logger.warn({ err: error, ref: payment.ref }, 'could not sync a pending payment yet');
       }
     }
     return synced;
@@ -158,46 +166,29 @@ export class Reconciler {
     const lease = 'reconciler:event-replay';
     if (!(await this.takeJobLease(lease, CLAIM_MS))) return 0; // another instance is replaying right now
     try {
-      const events = await this.provider.listUndeliveredEvents(new Date(Date.now() - this.options.eventLookbackMs));
+      const events = await this.deps.provider.listUndeliveredEvents(new Date(Date.now() - this.deps.options.eventLookbackMs));
       let replayed = 0;
       for (const event of events) {
-        const { handling } = await this.sync.applyProviderEvent(event, PaymentEventSource.RECONCILER);
+        const { handling } = await this.deps.applyProviderEvent.execute(event, PaymentEventSource.RECONCILER);
         if (handling === 'applied') replayed += 1;
       }
       return replayed;
     } finally {
       // Only while still ours: a pass that outlived its lease must not free another instance's.
-      await this.orm.em.fork().nativeUpdate(JobLease, { name: lease, holder: this.instanceId }, { leaseUntil: new Date() });
+      await this.deps.orm.em.fork().nativeUpdate(JobLease, { name: lease, holder: this.instanceId }, { leaseUntil: new Date() });
     }
   }
 
   /** The payment an abandoned Idempotency-Key reserved, as a repeat of that request would be answered. */
   private async abandonedPayment(merchantId: string, ref: string): Promise<AbandonedPayment> {
-    const payment = await this.orm.em.fork().findOne(Payment, { merchantId, ref });
+    const payment = await this.deps.repository.findOwned(merchantId, ref);
     if (!payment) return null;
-    return payment.status === PaymentStatus.PROCESSING ? 'processing' : loadPaymentView(this.orm, payment);
-  }
-
-  /**
-   * Payments matching `where` that this instance now holds: each candidate is claimed with an update
-   * guarded by its lease having lapsed, which only one instance can win.
-   */
-  private async candidates(where: Record<string, unknown>, holdMs: number): Promise<Payment[]> {
-    const em = this.orm.em.fork();
-    const now = new Date();
-    const free = { $or: [{ reconcileLeaseUntil: null }, { reconcileLeaseUntil: { $lt: now } }] };
-    const found = await em.find(Payment, { $and: [where, free] }, { orderBy: { updatedAt: 'asc' }, limit: this.options.batchSize });
-    const claimed: Payment[] = [];
-    for (const payment of found) {
-      const won = await em.nativeUpdate(Payment, { $and: [{ id: payment.id }, free] }, { reconcileLeaseUntil: new Date(now.getTime() + holdMs) });
-      if (won === 1) claimed.push(payment);
-    }
-    return claimed;
+    return payment.status === PaymentStatus.PROCESSING ? 'processing' : loadPaymentView(this.deps.repository, payment);
   }
 
   /** Takes the named lease when it is free or lapsed; false when another instance holds it. */
   private async takeJobLease(name: string, holdMs: number): Promise<boolean> {
-    const em = this.orm.em.fork();
+    const em = this.deps.orm.em.fork();
     const now = new Date();
     const until = new Date(now.getTime() + holdMs);
     try {
