@@ -15,23 +15,26 @@ import {
   supportedCurrencies,
 } from '../../domain/money';
 import { FORBIDDEN_KEYS, LIMITS } from './limits';
-import { CONTROL_CHARACTERS, describe, email, FIRST, httpUrl, integer, LONE_SURROGATE, text, typeMessage, withDefault } from './rules';
+import { CONTROL_CHARACTERS, defaultOf, describe, email, FIRST, httpUrl, integer, LONE_SURROGATE, ownData, text, typeMessage, withDefault } from './rules';
 
 const MINOR_UNIT_HINT = ' (amounts are integers in the minor unit: 1050 for 10.50 USD, 500 for ¥500)';
 
+export const lineItemShape = {
+  name: text(LIMITS.lineItemNameMaxChars).meta({ description: 'What the customer sees on the checkout page.' }),
+  unitAmount: integer(MINOR_UNIT_HINT)
+    .min(1, { ...FIRST, error: (issue) => `must be a positive integer, got ${issue.input}` })
+    .max(MAX_AMOUNT, { ...FIRST, error: (issue) => `must be at most ${MAX_AMOUNT} (the maximum amount of a payment), got ${issue.input}` })
+    .meta({ description: "Price of one unit in the minor unit of the payment's currency (1050 for 10.50 USD, 500 for ¥500)." }),
+  quantity: integer()
+    .min(LIMITS.quantityMin, { ...FIRST, error: (issue) => `must be between ${LIMITS.quantityMin} and ${LIMITS.quantityMax}, got ${issue.input}` })
+    .max(LIMITS.quantityMax, { ...FIRST, error: (issue) => `must be between ${LIMITS.quantityMin} and ${LIMITS.quantityMax}, got ${issue.input}` }),
+};
+
+/** One line of `lineItems`; every field is required and any other is refused. */
 export const LineItemSchema = z
-  .strictObject(
-    {
-      name: text(LIMITS.lineItemNameMaxChars).meta({ description: 'What the customer sees on the checkout page.' }),
-      unitAmount: integer(MINOR_UNIT_HINT)
-        .min(1, { ...FIRST, error: (issue) => `must be a positive integer, got ${issue.input}` })
-        .max(MAX_AMOUNT, { ...FIRST, error: (issue) => `must be at most ${MAX_AMOUNT} (the maximum amount of a payment), got ${issue.input}` })
-        .meta({ description: "Price of one unit in the minor unit of the payment's currency (1050 for 10.50 USD, 500 for ¥500)." }),
-      quantity: integer()
-        .min(LIMITS.quantityMin, { ...FIRST, error: (issue) => `must be between ${LIMITS.quantityMin} and ${LIMITS.quantityMax}, got ${issue.input}` })
-        .max(LIMITS.quantityMax, { ...FIRST, error: (issue) => `must be between ${LIMITS.quantityMin} and ${LIMITS.quantityMax}, got ${issue.input}` }),
-    },
-    { error: (issue) => `must be an object with name, unitAmount and quantity, got ${describe(issue.input)}` },
+  .preprocess(
+    ownData,
+    z.strictObject(lineItemShape, { error: (issue) => `must be an object with name, unitAmount and quantity, got ${describe(issue.input)}` }),
   )
   .meta({ id: 'LineItem' });
 
@@ -48,9 +51,8 @@ const LineItemsSchema = z.preprocess(
   z
     .array(LineItemSchema, { error: typeMessage('an array of line items') })
     .min(LIMITS.lineItemsMin, { ...FIRST, error: 'must contain at least one line item' })
-    .max(LIMITS.lineItemsMax, { ...FIRST, error: (issue) => LINE_ITEMS_LIMIT_MESSAGE((issue.input as unknown[]).length) })
-    .meta({ description: `The order's lines; the payment's amount is the sum of unitAmount × quantity, at most ${MAX_AMOUNT} and at least the currency's minimum charge.` }),
-);
+    .max(LIMITS.lineItemsMax, { ...FIRST, error: (issue) => LINE_ITEMS_LIMIT_MESSAGE((issue.input as unknown[]).length) }),
+).meta({ description: `The order's lines; the payment's amount is the sum of unitAmount × quantity, at most ${MAX_AMOUNT} and at least the currency's minimum charge.` });
 
 const UNITS_NOTE = ' (characters outside the Basic Multilingual Plane, such as emoji, count as 2)';
 const METADATA_KEY_PATTERN = `^[^\\[\\]${CONTROL_CHARACTERS}]+$`;
@@ -147,7 +149,7 @@ const expiryMessage = (issue: { input?: unknown }) =>
   `must be between ${LIMITS.expiresInMinutesMin} and ${LIMITS.expiresInMinutesMax} (Stripe's Checkout window), got ${issue.input}`;
 
 /** The fields of CreatePaymentInput, in the order problems are reported. Any other field is refused. */
-const createPaymentShape = {
+export const createPaymentShape = {
   orderId: text(LIMITS.orderIdMaxChars).meta({
     description: `The merchant's order reference (1..${LIMITS.orderIdMaxChars} characters). An order has at most one active or succeeded payment.`,
   }),
@@ -191,7 +193,7 @@ function checkMoney(payload: z.core.ParsePayload<CreatePaymentFields>): void {
     });
   });
   if (payload.issues.some((issue) => issue.path?.[0] === 'lineItems')) return;
-  // Exact in doubles: at most 100 lines of MAX_AMOUNT × 999 stay far below 2^53.
+  // Exact in doubles: lineItemsMax lines of MAX_AMOUNT × quantityMax stay far below 2^53.
   const total = lineItems.reduce((sum, line) => sum + line.unitAmount * line.quantity, 0);
   const minimum = minimumChargeAmount(currency);
   const problem =
@@ -221,7 +223,28 @@ function incrementRulesAsJsonSchema(): unknown[] {
 }
 
 export const CreatePaymentInputSchema = z
-  .strictObject(createPaymentShape, { error: (issue) => `must be a JSON object with the CreatePaymentInput fields, got ${describe(issue.input)}` })
-  // `when`: run even when other fields have problems, so that every problem is reported at once.
-  .check(z.core._check<CreatePaymentFields>(checkMoney, { when: () => true }))
-  .meta({ id: 'CreatePaymentInput', allOf: incrementRulesAsJsonSchema() });
+  .preprocess(
+    ownData,
+    z
+      .strictObject(createPaymentShape, { error: (issue) => `must be a JSON object with the CreatePaymentInput fields, got ${describe(issue.input)}` })
+      // `when`: run even when other fields have problems, so that every problem is reported at once.
+      .check(z.core._check<CreatePaymentFields>(checkMoney, { when: () => true })),
+  )
+  .meta({
+    id: 'CreatePaymentInput',
+    allOf: incrementRulesAsJsonSchema(),
+    description:
+      'A new payment. Every problem is reported at once (400 BAD_USER_INPUT, one `details` entry per field). ' +
+      "Rules beyond this schema: URLs must parse, the total must be at least the currency's minimum charge, text must be valid Unicode.",
+  });
+
+/**
+ * CreatePaymentInput's fields in order, each required or not (and then its default): the shape of
+ * the schema above, for the tests and documents that list fields.
+ */
+export const CREATE_PAYMENT_INPUT_FIELDS = Object.fromEntries(
+  Object.entries(createPaymentShape).map(([name, schema]) => {
+    const absent = defaultOf(schema);
+    return [name, absent.optional ? { required: false, default: absent.value } : { required: true }];
+  }),
+) as Record<keyof typeof createPaymentShape, { required: boolean; default?: unknown }>;

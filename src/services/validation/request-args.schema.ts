@@ -59,22 +59,25 @@ function cursor(where: 'pageInfo.endCursor' | 'pageInfo.startCursor', direction:
     .refine((value) => value.length <= LIMITS.cursorMaxChars, { ...FIRST, error: `must be a cursor returned in ${where}` })
     .regex(CURSOR_PATTERN, { ...FIRST, error: `must be a cursor returned in ${where}` });
   const description = `${where} (or an edge cursor) of a previous page: ${direction}`;
-  return z.preprocess((value) => (value === '' ? null : value), withDefault(text, null).meta({ description }));
+  return z.preprocess((value) => (value === '' ? null : value), withDefault(text, null)).meta({ description });
 }
 
 /**
  * Relay paging arguments of `payments`: `first` (forwards) or `last` (backwards), not both; neither
- * means the first pageSizeDefault. Other arguments (filters) pass through untouched.
+ * means the first pageSizeDefault. Other arguments (filters) pass through untouched. The fields are
+ * in the order problems are reported.
  */
+export const pageArgsShape = {
+  first: pageSize(`Forwards: the first n (1..${LIMITS.pageSizeMax}) after \`after\`; ${LIMITS.pageSizeDefault} when neither first nor last is given`),
+  last: pageSize(`Backwards: the last n (1..${LIMITS.pageSizeMax}) before \`before\`; not with first`),
+  after: cursor('pageInfo.endCursor', 'older payments'),
+  before: cursor('pageInfo.startCursor', 'newer payments'),
+};
+
 export const PageArgsSchema = z
   .preprocess(
     (args) => args ?? {},
-    z.object({
-      first: pageSize(`Forwards: the first n (1..${LIMITS.pageSizeMax}) after \`after\`; ${LIMITS.pageSizeDefault} when neither first nor last is given`),
-      last: pageSize(`Backwards: the last n (1..${LIMITS.pageSizeMax}) before \`before\`; not with first`),
-      after: cursor('pageInfo.endCursor', 'older payments'),
-      before: cursor('pageInfo.startCursor', 'newer payments'),
-    })
+    z.object(pageArgsShape)
   .check(
     z.core._check<{ first: unknown; last: unknown }>(
       (payload) => {

@@ -175,6 +175,19 @@ export function email(maxChars: number, localMaxChars: number) {
     .meta({ format: 'email', pattern: `^[^@]{1,${localMaxChars}}@[^@]+$` });
 }
 
+/**
+ * An object's own data properties only, for the object schemas to read (zod reads `value[key]`, which
+ * would also see inherited properties, of a polluted Object.prototype say, and run getters). Copied
+ * into a null-prototype object, where even a `__proto__` key is a plain property (reported as unknown).
+ * Anything else passes unchanged, for the schema to refuse. GraphQL's class instances become plain.
+ */
+export function ownData(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const copy: Record<string, unknown> = Object.create(null);
+  for (const key of Object.keys(value)) copy[key] = Object.getOwnPropertyDescriptor(value, key)?.value;
+  return copy;
+}
+
 /** An optional field: absent (undefined or null) becomes `fallback`, a fresh copy each time. */
 export function withDefault<T extends z.ZodType, D>(schema: T, fallback: D) {
   const optional = schema.nullish().transform((value) => (value ?? structuredClone(fallback)) as z.output<T> | D);
@@ -183,4 +196,12 @@ export function withDefault<T extends z.ZodType, D>(schema: T, fallback: D) {
 }
 
 /** The fallback of each withDefault() schema, for the JSON Schema `default` (zod drops it from transforms). */
-export const DEFAULTS = new WeakMap<z.ZodType, unknown>();
+const DEFAULTS = new WeakMap<z.core.$ZodType, unknown>();
+
+/** Whether `schema` (or the schema it was derived from, by `.meta()` say) lets its value be absent, and the default then. */
+export function defaultOf(schema: z.core.$ZodType): { optional: false } | { optional: true; value: unknown } {
+  for (let at: z.core.$ZodType | undefined = schema; at; at = at._zod.parent) {
+    if (DEFAULTS.has(at)) return { optional: true, value: DEFAULTS.get(at) };
+  }
+  return { optional: false };
+}
