@@ -2,21 +2,20 @@
  * The OpenAPI 3.1 document of the REST shim (API.md "REST shim"), served at GET /api/v1/openapi.json.
  *
  * It is built here, in code, from the rules the gateway itself runs, never written beside them:
- * - field lists, which fields are required, and defaults: the rule tables of the Validation Service
- *   (src/services/validation/field-rules.ts), which the validators read too;
- * - every number: LIMITS (src/services/validation/limits.ts) and MAX_AMOUNT; the supported currencies,
- *   their amount increments and minimum charges: src/domain/money.ts;
- * - the ref, Idempotency-Key and text patterns, the metadata key rules: field-rules.ts and limits.ts;
+ * - the request schemas (CreatePaymentInput, LineItem, Metadata, PaymentRef, the Idempotency-Key
+ *   header) are generated from the zod schemas the validators parse with (src/services/validation,
+ *   json-schema.ts), and the Payment's input-born fields reuse them;
+ * - MAX_AMOUNT, the supported currencies, their amount increments and minimum charges: src/domain/money.ts;
  * - the error codes, the HTTP status and the meaning of each: ERROR_CODES (src/domain/errors.ts);
  * - statuses and event sources: the enums of src/domain/payment-status.ts; the fields a publishable
  *   key reads: PUBLISHABLE_FIELDS (src/rest/payments.router.ts); webhook handlings and their
  *   meaning: WEBHOOK_ANSWERS (src/rest/stripe-webhook.router.ts).
  *
  * Written here by hand, because no code states them as data (and kept in this one module): the
- * descriptions (except each error code's meaning, which is ERROR_CODES'), which error codes each
- * route can answer, the Payment and PaymentEvent response shapes (typed against PaymentView/PaymentEventView below, so the compiler refuses a field added to
- * or removed from the view and not here), the extra fields of the error body (each error class's
- * publicDetails), the health bodies, and the X-Request-Id pattern of src/server.ts.
+ * descriptions of routes and responses, which error codes each route can answer, the Payment and
+ * PaymentEvent response shapes (typed against PaymentView/PaymentEventView below, so the compiler
+ * refuses a field added to or removed from the view and not here), the extra fields of the error body
+ * (each error class's publicDetails), the health bodies, and the X-Request-Id pattern of src/server.ts.
  * test/integration/openapi.test.ts checks the numbers against the code, and the REST suite checks
  * every answer it receives against this document (test/support/openapi-check.ts).
  */
@@ -26,18 +25,7 @@ import { amountIncrement, MAX_AMOUNT, minimumChargeAmount, supportedCurrencies }
 import { PaymentEventSource, PaymentStatus } from '../domain/payment-status';
 import type { PaymentEventView, PaymentView } from '../services/payments/payment-view';
 import { WEBHOOK_ANSWERS } from './stripe-webhook.router';
-import {
-  CONTROL_CHARACTERS,
-  CREATE_PAYMENT_INPUT_FIELDS,
-  FORBIDDEN_KEYS,
-  IDEMPOTENCY_KEY_PATTERN,
-  LIMITS,
-  LINE_ITEM_FIELDS,
-  METADATA_KEY_FORBIDDEN_CHARACTERS,
-  PAYMENT_REF_PATTERN,
-  type CreatePaymentInputField,
-  type FieldRule,
-} from '../services/validation';
+import { idempotencyKeyJsonSchema, inputJsonSchemas, LIMITS } from '../services/validation';
 import { HTTP_STATUS } from './http-errors';
 import { PUBLISHABLE_FIELDS } from './payments.router';
 
@@ -49,26 +37,11 @@ export const OPENAPI_PATH = '/api/v1/openapi.json';
 const schemaRef = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
 const nullable = (schema: Schema): Schema => ({ anyOf: [schema, { type: 'null' }] });
 
-// ---------------------------------------------------------------------------------------------------
-// Patterns, from the validation rules
-// ---------------------------------------------------------------------------------------------------
-
-/** Single-line text as readText checks it: no control characters, and not blank. */
-const SINGLE_LINE_TEXT_PATTERN = `^[^${CONTROL_CHARACTERS}]*[^\\s${CONTROL_CHARACTERS}][^${CONTROL_CHARACTERS}]*$`;
-/** readHttpUrl: http(s)://, no whitespace, backslash or control character (parsing is the validator's). */
-const HTTP_URL_PATTERN = `^[Hh][Tt][Tt][Pp][Ss]?://[^\\s\\\\${CONTROL_CHARACTERS}]+$`;
-/** readEmail: the local part's length (the rest of the address is `format: email`). */
-const EMAIL_LOCAL_PART_PATTERN = `^[^@]{1,${LIMITS.emailLocalPartMaxChars}}@[^@]+$`;
-/** readMetadata: keys without `[`, `]` or control characters. */
-const METADATA_KEY_PATTERN = `^[^${METADATA_KEY_FORBIDDEN_CHARACTERS}${CONTROL_CHARACTERS}]+$`;
 /** Not derived: the X-Request-Id the server accepts from a caller (src/server.ts), or its own UUID. */
 const REQUEST_ID_PATTERN = '^[\\w.:-]{1,100}$';
 
-/** A regular expression matching any of `codes` in any letter case (currency codes are case-insensitive). */
-function anyCaseOf(codes: readonly string[]): string {
-  const anyCase = (code: string) => [...code].map((c) => `[${c.toUpperCase()}${c.toLowerCase()}]`).join('');
-  return `^(?:${codes.map(anyCase).join('|')})$`;
-}
+/** The request schemas, generated from the validators' zod schemas; built once per document. */
+type InputSchemas = Record<'CreatePaymentInput' | 'LineItem' | 'Metadata' | 'PaymentRef', Schema>;
 
 /** Groups the supported currencies by a per-currency number, leaving out those where it is `skip`. */
 function currenciesBy(value: (currency: string) => number, skip: number): [number, string[]][] {
@@ -80,36 +53,7 @@ function currenciesBy(value: (currency: string) => number, skip: number): [numbe
   return [...groups.entries()].sort(([a], [b]) => a - b);
 }
 
-function text(maxChars: number, description: string): Schema {
-  return { type: 'string', minLength: 1, maxLength: maxChars, pattern: SINGLE_LINE_TEXT_PATTERN, description };
-}
-
-function httpUrl(description: string): Schema {
-  return {
-    type: 'string',
-    minLength: 1,
-    maxLength: LIMITS.urlMaxChars,
-    pattern: HTTP_URL_PATTERN,
-    description: `${description} An absolute http or https URL (WHATWG-parseable, no credentials, at most ${LIMITS.urlMaxChars} characters also once normalised).`,
-  };
-}
-
-const email = (description: string): Schema => ({
-  type: 'string',
-  format: 'email',
-  maxLength: LIMITS.emailMaxChars,
-  pattern: EMAIL_LOCAL_PART_PATTERN,
-  description: `${description} A plain ASCII address (dot-atom local part of at most ${LIMITS.emailLocalPartMaxChars} characters, a domain with a dot).`,
-});
-
 const dateTime = (description: string): Schema => ({ type: 'string', format: 'date-time', description });
-
-/** Required names and defaults of a rule table (field-rules.ts). */
-function requiredOf(rules: Record<string, FieldRule>): string[] {
-  return Object.entries(rules)
-    .filter(([, rule]) => rule.required)
-    .map(([name]) => name);
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Component schemas
@@ -147,104 +91,27 @@ function currencyAmountRules(): Schema {
   };
 }
 
-function lineItemSchema(): Schema {
-  const properties: Record<keyof typeof LINE_ITEM_FIELDS, Schema> = {
-    name: text(LIMITS.lineItemNameMaxChars, 'What the customer sees on the checkout page.'),
-    unitAmount: {
-      type: 'integer',
-      minimum: 1,
-      maximum: MAX_AMOUNT,
-      description: "Price of one unit in the minor unit of the payment's currency (1050 for 10.50 USD, 500 for ¥500).",
-    },
-    quantity: { type: 'integer', minimum: LIMITS.quantityMin, maximum: LIMITS.quantityMax },
-  };
-  return { type: 'object', required: requiredOf(LINE_ITEM_FIELDS), additionalProperties: false, properties };
-}
-
-function lineItemsSchema(): Schema {
-  return {
-    type: 'array',
-    minItems: LIMITS.lineItemsMin,
-    maxItems: LIMITS.lineItemsMax,
-    items: schemaRef('LineItem'),
-    description: `The order's lines; the payment's amount is the sum of unitAmount × quantity, at most ${MAX_AMOUNT} and at least the currency's minimum charge.`,
-  };
-}
-
-function metadataSchema(): Schema {
-  return {
-    type: 'object',
-    maxProperties: LIMITS.metadataMaxKeys,
-    propertyNames: {
-      minLength: 1,
-      maxLength: LIMITS.metadataKeyMaxChars,
-      pattern: METADATA_KEY_PATTERN,
-      not: { enum: [...FORBIDDEN_KEYS] },
-    },
-    additionalProperties: { type: 'string', maxLength: LIMITS.metadataValueMaxChars },
-    description: "The merchant's own string keys and values, passed to Stripe as they are (Stripe's metadata limits).",
-  };
-}
-
-function createPaymentInputSchema(): Schema {
-  const { expiresInMinutesMin: min, expiresInMinutesMax: max } = LIMITS;
-  const fields: Record<CreatePaymentInputField, Schema> = {
-    orderId: text(LIMITS.orderIdMaxChars, "The merchant's order reference. An order has at most one active or succeeded payment."),
-    currency: {
-      type: 'string',
-      pattern: anyCaseOf(supportedCurrencies()),
-      description: 'ISO 4217 code in any letter case, one of the Currency values; stored and returned upper case.',
-    },
-    lineItems: lineItemsSchema(),
-    successUrl: httpUrl("Where the customer lands after paying, with `ref` and `status` added to the query."),
-    cancelUrl: httpUrl('Where the customer lands after cancelling, with `ref` added to the query.'),
-    customerEmail: { anyOf: [email('Prefills the checkout page.'), { type: 'null' }] },
-    expiresInMinutes: {
-      type: ['integer', 'null'],
-      minimum: min,
-      maximum: max,
-      description: `How long the checkout stays open, ${min}..${max} minutes (Stripe's window).`,
-    },
-    metadata: nullable(schemaRef('Metadata')),
-  };
-  // Optional fields take their default when absent or null (field-rules.ts).
-  const properties = Object.fromEntries(
-    Object.entries(fields).map(([name, schema]) => {
-      const rule: FieldRule = CREATE_PAYMENT_INPUT_FIELDS[name as CreatePaymentInputField];
-      return [name, rule.required ? schema : { ...schema, default: rule.default }];
-    }),
-  );
-  const increments = currenciesBy(amountIncrement, 1).map(([step, codes]) => ({
-    if: { properties: { currency: { type: 'string', pattern: anyCaseOf(codes) } }, required: ['currency'] },
-    then: { properties: { lineItems: { items: { properties: { unitAmount: { multipleOf: step } } } } } },
-  }));
-  return {
-    type: 'object',
-    required: requiredOf(CREATE_PAYMENT_INPUT_FIELDS),
-    additionalProperties: false,
-    properties,
-    allOf: increments,
-    description:
-      'A new payment. Every problem is reported at once (400 BAD_USER_INPUT, one `details` entry per field). ' +
-      "Rules beyond this schema: URLs must parse, the total must be at least the currency's minimum charge, text must be valid Unicode.",
-  };
+/** A field of CreatePaymentInput as the Payment echoes it: the same rule, described as a stored value. */
+function inputField(inputs: InputSchemas, name: string, description?: string): Schema {
+  const { default: _default, ...schema } = (inputs.CreatePaymentInput.properties as Record<string, Schema>)[name];
+  return description === undefined ? schema : { ...schema, description };
 }
 
 /** The Payment JSON of every REST answer (PaymentView). Typed by its keys: a field added to the view must be added here. */
-function paymentProperties(): Record<keyof PaymentView, Schema> {
+function paymentProperties(inputs: InputSchemas): Record<keyof PaymentView, Schema> {
   return {
     id: { ...schemaRef('PaymentRef'), description: 'The ref again: GraphQL client caches key objects by `id`, and REST answers carry the same fields.' },
     ref: schemaRef('PaymentRef'),
-    orderId: text(LIMITS.orderIdMaxChars, "The merchant's order reference."),
+    orderId: inputField(inputs, 'orderId', "The merchant's order reference."),
     status: schemaRef('PaymentStatus'),
     amount: { type: 'integer', minimum: 1, maximum: MAX_AMOUNT, description: 'Sum of unitAmount × quantity, in the minor unit of `currency`.' },
     currency: schemaRef('Currency'),
-    lineItems: lineItemsSchema(),
+    lineItems: inputField(inputs, 'lineItems'),
     checkoutUrl: { type: ['string', 'null'], format: 'uri', description: "Stripe's hosted checkout page; null until the session exists." },
     providerSessionId: { type: ['string', 'null'], description: "Stripe's Checkout Session id; null until the session exists." },
-    customerEmail: nullable(email('The customer’s address, when the merchant gave one.')),
-    successUrl: httpUrl("The merchant's success page."),
-    cancelUrl: httpUrl("The merchant's cancel page."),
+    customerEmail: inputField(inputs, 'customerEmail', 'The customer’s address, when the merchant gave one.'),
+    successUrl: inputField(inputs, 'successUrl', "The merchant's success page."),
+    cancelUrl: inputField(inputs, 'cancelUrl', "The merchant's cancel page."),
     metadata: schemaRef('Metadata'),
     expiresAt: dateTime('Creation time plus expiresInMinutes; the session expires then.'),
     createdAt: dateTime('When the payment was created.'),
@@ -254,8 +121,8 @@ function paymentProperties(): Record<keyof PaymentView, Schema> {
   };
 }
 
-function paymentSchema(): Schema {
-  const properties = paymentProperties();
+function paymentSchema(inputs: InputSchemas): Schema {
+  const properties = paymentProperties(inputs);
   return {
     type: 'object',
     required: Object.keys(properties),
@@ -266,8 +133,8 @@ function paymentSchema(): Schema {
 }
 
 /** What a publishable key reads (PUBLISHABLE_FIELDS of the payments router). */
-function publishablePaymentSchema(): Schema {
-  const all = paymentProperties();
+function publishablePaymentSchema(inputs: InputSchemas): Schema {
+  const all = paymentProperties(inputs);
   return {
     type: 'object',
     required: [...PUBLISHABLE_FIELDS],
@@ -393,6 +260,8 @@ const refParameter = (description: string): Schema => ({ name: 'ref', in: 'query
 // ---------------------------------------------------------------------------------------------------
 
 export function buildOpenApiDocument(): Schema {
+  const inputs = inputJsonSchemas() as InputSchemas;
+  const idempotencyKey = idempotencyKeyJsonSchema();
   const secret = [{ bearerAuth: [] }];
   const noAuth: unknown[] = [];
   const paths: Record<string, Schema> = {
@@ -408,8 +277,8 @@ export function buildOpenApiDocument(): Schema {
             name: 'Idempotency-Key',
             in: 'header',
             required: false,
-            description: 'The same key with the same body returns the first answer (kept at least 24 h); with another body it is IDEMPOTENCY_CONFLICT.',
-            schema: { type: 'string', minLength: 1, maxLength: LIMITS.idempotencyKeyMaxChars, pattern: IDEMPOTENCY_KEY_PATTERN.source },
+            description: idempotencyKey.description,
+            schema: idempotencyKey,
           },
         ],
         requestBody: {
@@ -636,18 +505,13 @@ export function buildOpenApiDocument(): Schema {
         'Retry-After': { required: true, description: 'Seconds until the window resets.', schema: { type: 'integer', minimum: 1 } },
       },
       schemas: {
-        Payment: paymentSchema(),
-        PublishablePayment: publishablePaymentSchema(),
-        LineItem: lineItemSchema(),
+        Payment: paymentSchema(inputs),
+        PublishablePayment: publishablePaymentSchema(inputs),
+        LineItem: inputs.LineItem,
         PaymentEvent: paymentEventSchema(),
-        CreatePaymentInput: createPaymentInputSchema(),
-        Metadata: metadataSchema(),
-        PaymentRef: {
-          type: 'string',
-          pattern: PAYMENT_REF_PATTERN.source,
-          maxLength: LIMITS.refMaxChars,
-          description: 'The gateway’s payment id: opaque, unguessable, `pay_…`.',
-        },
+        CreatePaymentInput: inputs.CreatePaymentInput,
+        Metadata: inputs.Metadata,
+        PaymentRef: inputs.PaymentRef,
         PaymentStatus: { type: 'string', enum: Object.values(PaymentStatus), description: 'PROCESSING → PENDING → SUCCEEDED / FAILED / EXPIRED.' },
         PaymentEventSource: { type: 'string', enum: Object.values(PaymentEventSource) },
         Currency: currencySchema(),

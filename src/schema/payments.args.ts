@@ -1,23 +1,24 @@
 import { ArgsType, Field, Int } from 'type-graphql';
 import { PaymentStatus } from '../domain/payment-status';
+import { descriptionOf, pageArgsShape as page } from '../services/validation';
 
 /**
- * Arguments of `payments`, a Relay connection. `first` has no schema default: with `first: Int = 20`
- * a query giving only `last` would arrive with both. The Validation Service applies the default (20
- * when neither is given), the 1..100 bounds and the one-direction rule (validatePageArgs).
+ * Arguments of `payments`, a Relay connection. `first` has no schema default: with a default, a
+ * query giving only `last` would arrive with both. The Validation Service applies the default, the
+ * bounds and the one-direction rule (validatePageArgs); the descriptions are its schemas'.
  */
 @ArgsType()
 export class PaymentsArgs {
-  @Field(() => Int, { nullable: true, description: 'Forwards: the first n (1..100) after `after`; 20 when neither first nor last is given' })
+  @Field(() => Int, { nullable: true, description: descriptionOf(page.first) })
   first?: number | null;
 
-  @Field(() => String, { nullable: true, description: 'pageInfo.endCursor (or an edge cursor) of a previous page: older payments' })
+  @Field(() => String, { nullable: true, description: descriptionOf(page.after) })
   after?: string | null;
 
-  @Field(() => Int, { nullable: true, description: 'Backwards: the last n (1..100) before `before`; not with first' })
+  @Field(() => Int, { nullable: true, description: descriptionOf(page.last) })
   last?: number | null;
 
-  @Field(() => String, { nullable: true, description: 'pageInfo.startCursor (or an edge cursor) of a previous page: newer payments' })
+  @Field(() => String, { nullable: true, description: descriptionOf(page.before) })
   before?: string | null;
 
   @Field(() => PaymentStatus, { nullable: true })

@@ -1,20 +1,12 @@
 /**
  * The Validation Service: the input rules of the public API, in one place for both doors (GraphQL
- * resolvers and REST routers). Every function throws ValidationError (BAD_USER_INPUT) with dotted
- * field paths, or returns the input checked and normalised.
+ * resolvers and REST routers). Each input has one zod schema (*.schema.ts) from which the validators
+ * (validators.ts), the OpenAPI document (json-schema.ts) and the GraphQL descriptions are derived;
+ * every number is in limits.ts, every money rule in src/domain/money.ts.
  */
-export { validateCreatePaymentInput } from './create-payment-input.validator';
-export type { ValidCreatePaymentInput, ValidLineItem } from './create-payment-input.validator';
-export { validatePaymentRef, validatePageArgs, validateIdempotencyKey } from './request-args.validator';
-export type { PageArgs } from './request-args.validator';
-export { LIMITS } from './limits';
-export {
-  CONTROL_CHARACTERS,
-  CREATE_PAYMENT_INPUT_FIELDS,
-  IDEMPOTENCY_KEY_PATTERN,
-  LINE_ITEM_FIELDS,
-  METADATA_KEY_FORBIDDEN_CHARACTERS,
-  PAYMENT_REF_PATTERN,
-} from './field-rules';
-export type { CreatePaymentInputField, FieldRule } from './field-rules';
-export { FORBIDDEN_KEYS } from './limits';
+export { validateCreatePaymentInput, validateIdempotencyKey, validatePageArgs, validatePaymentRef } from './validators';
+export type { PageArgs, ValidCreatePaymentInput, ValidLineItem } from './validators';
+export { CreatePaymentInputSchema, CREATE_PAYMENT_INPUT_FIELDS, createPaymentShape, LineItemSchema, lineItemShape, MetadataSchema } from './create-payment.schema';
+export { IDEMPOTENCY_KEY_PATTERN, IdempotencyKeySchema, pageArgsShape, PageArgsSchema, PaymentRefSchema, PAYMENT_REF_PATTERN } from './request-args.schema';
+export { descriptionOf, idempotencyKeyJsonSchema, inputJsonSchemas } from './json-schema';
+export { FORBIDDEN_KEYS, LIMITS } from './limits';
