@@ -14,6 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startHarness, paymentInput, type Harness } from '../support/gateway-harness';
 import { createGraphiqlRouter } from '../../src/web/graphiql.router';
 import { ensureGraphiqlAssets } from '../../src/web/web-assets';
+import { untilSubscriptionsActive } from '../support/checkout-kit';
 import { startWebFront, type WebFront } from './web-front';
 import { launchChromium, localOnlyPage, sleep, STEP_MS, type LocalOnlyContext } from './browser-kit';
 
@@ -123,7 +124,7 @@ describe('GraphiQL offline', () => {
     if ((await Promise.race([subscribed, sleep(STEP_MS).then(() => gaveUp)])) === gaveUp) {
       throw new Error(`the page sent no graphql-ws subscribe in ${STEP_MS} ms; its response pane: ${await responseText(page)}`);
     }
-    await sleep(300); // the server registers the subscription after reading the frame
+    await untilSubscriptionsActive(h, 1); // the server registers the subscription after reading the frame
     const live = await h.rest('POST', '/api/v1/payment', { body: paymentInput() });
     expect(live.status).toBe(201);
     await page.locator('.graphiql-response', { hasText: live.body.ref }).waitFor();

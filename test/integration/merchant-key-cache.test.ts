@@ -35,6 +35,7 @@ it("honours another process's revocation once the cache's time is up, not before
   await cli.rotateSecretKey(merchant.id);
   expect(await cli.authenticate(merchant.secretKey)).toBeNull();
   // …and here once the cached answer has aged out.
+  // A real wait on purpose: what is tested is the cache's time passing (its TTL), not an event to wait for.
   await sleep(450);
   expect(await gateway.authenticate(merchant.secretKey)).toBeNull();
 });
@@ -45,6 +46,7 @@ it("never trusts a previous key past its overlap, however long the cache's time"
   const merchant = await gateway.createMerchant('Overlapping merchant');
   const rotated = await gateway.rotateSecretKey(merchant.id);
   expect(await gateway.authenticate(merchant.secretKey)).toEqual({ merchantId: merchant.id, scope: 'SECRET' });
+  // A real wait on purpose: what is tested is the clock passing the overlap's end, not an event to wait for.
   await sleep(rotated.previousKeyValidUntil.getTime() - Date.now() + 50);
   expect(await gateway.authenticate(merchant.secretKey)).toBeNull();
   expect(await gateway.authenticate(rotated.secretKey)).toEqual({ merchantId: merchant.id, scope: 'SECRET' });

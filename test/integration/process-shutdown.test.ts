@@ -254,7 +254,8 @@ describe('production mode (a test key, a standalone emulator, MariaDB and Redis)
           answers.push({ status: response.status, sentAt });
         } catch (error) {
           refusals.push(String((error as Error).cause ?? error));
-          if (sentAt > signalledAt) await new Promise((resolve) => setTimeout(resolve, 50));
+          // Refused after the signal: the gateway no longer listens, so stop sending until it is gone.
+          if (sentAt > signalledAt) await waitFor(() => exited, GRACE_MS + 10_000);
         }
       }
     };

@@ -1,6 +1,6 @@
 import { startHarness, paymentInput, type Harness } from '../support/gateway-harness';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
-import { completeSession, eventsOfSession, listenToUpdates, sleep, untilLaterUpdateHeard, untilSubscriptionsActive, waitFor, wsClient } from '../support/checkout-kit';
+import { completeSession, eventsOfSession, listenToUpdates, untilLaterUpdateHeard, untilSubscriptionsActive, waitFor, wsClient } from '../support/checkout-kit';
 
 const RECONCILE_AT_ONCE = { RECONCILER_PROCESSING_AFTER_MS: '0', RECONCILER_PENDING_STALE_AFTER_MS: '0' };
 
@@ -22,6 +22,16 @@ const allPayments = async () =>
     (edge: any) => edge.node,
   );
 
+/**
+ * The emulator may still sit on requests the gateway gave up on; they finish later (and make sessions
+ * nobody saw). The emulator holds every request for the same latency, in arrival order: once a probe
+ * sent now, held as long and with no errors rolled, is answered, every earlier request has finished.
+ */
+async function untilEmulatorCaughtUp(latencyMs: number): Promise<void> {
+  h.emulator.setFaults({ apiLatencyMs: latencyMs, apiErrorRate: 0 });
+  await h.stripe.events.list({ limit: 1 });
+}
+
 describe('when Stripe is slow beyond the timeout and failing 30 % of the time', () => {
   it('creates answer within the bound with a clear code; once it recovers, one pass leaves nothing PROCESSING and no session orphaned', async () => {
     h.emulator.setFaults({ apiLatencyMs: 1500, apiErrorRate: 0.3 });
@@ -35,8 +45,8 @@ describe('when Stripe is slow beyond the timeout and failing 30 % of the time', 
     }
     expect(answers.some((answer) => answer.status === 503)).toBe(true);
 
+    await untilEmulatorCaughtUp(1500);
     h.emulator.resetFaults();
-    await sleep(2000); // requests the emulator was still sitting on finish (and make sessions nobody saw)
     const report = await h.gateway.reconciler.runOnce();
     expect(report.finished).toBeGreaterThan(0);
 
@@ -109,7 +119,8 @@ describe('while Stripe hangs', () => {
   it('the gateway keeps answering reads: no database connection is held across a Stripe call', async () => {
     h.emulator.setFaults({ apiLatencyMs: 1200 });
     const creates = Promise.all(Array.from({ length: 30 }, () => h.rest('POST', '/api/v1/payment', { body: paymentInput() })));
-    await sleep(300);
+    // More creates wait on Stripe than the pool has connections (10): were one held across the call, reads would starve.
+    await waitFor(async () => (await allPayments()).filter((p: any) => p.status === 'PROCESSING').length > 10);
     const ready = await h.rest('GET', '/readyz', { key: null });
     expect(ready.status).toBe(200);
     const list = await h.graphql('{ payments(first: 5) { edges { node { ref } } } }');

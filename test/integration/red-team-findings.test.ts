@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Stripe from 'stripe';
 import { getIntrospectionQuery, parse, print, type OperationDefinitionNode, type FieldNode } from 'graphql';
 import { startHarness, paymentInput, freePort, type Harness } from '../support/gateway-harness';
-import { deliverWebhook, eventAbout } from '../support/checkout-kit';
+import { deliverWebhook, eventAbout, waitFor } from '../support/checkout-kit';
 import { startGatewayProcess } from '../support/gateway-process';
 
 
@@ -200,7 +200,7 @@ describe('start-up and shutdown as a process', () => {
         }
       };
       const workers = Array.from({ length: 20 }, (_, w) => worker(w));
-      await new Promise((r) => setTimeout(r, 2000));
+      await waitFor(() => answered.size >= 60, 30_000); // the load is well under way before the signal
       const code = await first.stop('SIGTERM');
       stopping = true;
       await Promise.all(workers);

@@ -12,6 +12,8 @@ export const API_KEY = 'sk_test_emulator_suite';
 
 export interface RunningEmulator {
   emulator: StripeEmulator;
+  /** Every line the emulator logged (webhook attempts, retries, giving up), oldest first. */
+  log: string[];
   url: string;
   port: number;
   /** An SDK client; retries off unless asked, so a fault shows as the error it is. */
@@ -19,16 +21,22 @@ export interface RunningEmulator {
 }
 
 export async function startEmulator(options: Partial<StripeEmulatorOptions> = {}): Promise<RunningEmulator> {
+  const log: string[] = [];
   const emulator = createStripeEmulator({
     webhookSecret: WEBHOOK_SECRET,
     webhookUrls: [],
     webhookRetry: { initialDelayMs: 50, maxAttempts: 4 },
     asyncPaymentDelayMs: 100,
     ...options,
+    log: (line) => {
+      log.push(line);
+      options.log?.(line);
+    },
   });
   const { url, port } = await emulator.listen(0, '127.0.0.1');
   return {
     emulator,
+    log,
     url,
     port,
     stripe: ({ key = API_KEY, maxNetworkRetries = 0 } = {}) =>

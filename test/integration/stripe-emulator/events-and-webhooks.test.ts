@@ -7,7 +7,6 @@ import {
   startEmulator,
   startReceiver,
   waitFor,
-  sleep,
 } from './emulator-test-kit';
 
 let em: RunningEmulator;
@@ -153,10 +152,11 @@ describe('delivery retries', () => {
     const session = await stripe.checkout.sessions.create(sessionParams());
     await complete(session.id);
     await waitFor(() => eventsFor(r, session.id).length === 4);
-    await sleep(500); // the default kit allows 4 attempts: no fifth may come
+    const eventId = eventsFor(r, session.id)[0]!.event.id;
+    // The kit allows 4 attempts: once the emulator has given up, no fifth is scheduled.
+    await waitFor(() => em.log.some((line) => line.includes(eventId) && line.includes('giving up after 4 attempts')));
     expect(eventsFor(r, session.id)).toHaveLength(4);
 
-    const eventId = eventsFor(r, session.id)[0]!.event.id;
     expect((await stripe.events.retrieve(eventId)).pending_webhooks).toBe(1);
     const failed = await stripe.events.list({ delivery_success: false, limit: 100 });
     expect(failed.data.map((e) => e.id)).toContain(eventId);
@@ -168,7 +168,7 @@ describe('delivery retries', () => {
     em.emulator.setWebhookUrls([gone.url]);
     const session = await stripe.checkout.sessions.create(sessionParams());
     await complete(session.id);
-    await sleep(30); // the first attempt fails on a closed port
+    await waitFor(() => em.log.some((line) => line.includes(`-> ${gone.url}: no answer; retry in`))); // the first attempt failed on the closed port
     const back = await startReceiver(undefined, Number(new URL(gone.url).port));
     receivers.push(back);
     const [delivery] = await waitFor(() => eventsFor(back, session.id).length === 1 && eventsFor(back, session.id));

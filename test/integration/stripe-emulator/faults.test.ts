@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { Receiver, RunningEmulator, sessionParams, sleep, startEmulator, startReceiver, waitFor } from './emulator-test-kit';
+import { Receiver, RunningEmulator, sessionParams, startEmulator, startReceiver, waitFor } from './emulator-test-kit';
 
 let em: RunningEmulator;
 let stripe: Stripe;
@@ -20,6 +20,17 @@ afterEach(() => em.emulator.resetFaults());
 const complete = (id: string) => stripe.rawRequest('POST', `/v1/test_helpers/checkout/sessions/${id}/complete`, {});
 const deliveriesOf = (sessionId: string) =>
   receiver.deliveries.filter((d) => (d.event.data.object as Stripe.Checkout.Session).id === sessionId);
+/**
+ * Proves the sender had its chance: with the faults reset, completes a marker session and waits
+ * until its event arrives. Anything an earlier event was going to send (a copy, a late delivery) was
+ * scheduled before it and with no longer a wait, so it would have arrived by then.
+ */
+async function untilLaterDeliveryHeard(): Promise<void> {
+  em.emulator.resetFaults();
+  const marker = await stripe.checkout.sessions.create(sessionParams());
+  await complete(marker.id);
+  await waitFor(() => deliveriesOf(marker.id).length === 1);
+}
 const faultsUrl = () => `${em.url}/__emulator/faults`;
 
 async function countSessions(): Promise<number> {
@@ -125,7 +136,7 @@ describe('webhook faults', () => {
     em.emulator.setFaults({ webhookDropRate: 1 });
     const session = await stripe.checkout.sessions.create(sessionParams());
     await complete(session.id);
-    await sleep(400);
+    await untilLaterDeliveryHeard();
     expect(deliveriesOf(session.id)).toHaveLength(0);
 
     const undelivered = await stripe.events.list({ delivery_success: false, type: 'checkout.session.completed', limit: 100 });
@@ -142,16 +153,20 @@ describe('webhook faults', () => {
     await complete(session.id);
     const deliveries = await waitFor(() => deliveriesOf(session.id).length === 2 && deliveriesOf(session.id));
     expect(deliveries[0]!.event.id).toBe(deliveries[1]!.event.id);
-    await sleep(200);
+    await untilLaterDeliveryHeard();
     expect(deliveriesOf(session.id)).toHaveLength(2);
   });
 
   it('webhookDelayMs holds deliveries back', async () => {
     em.emulator.setFaults({ webhookDelayMs: 400 });
     const session = await stripe.checkout.sessions.create(sessionParams());
+    const undelayed = await stripe.checkout.sessions.create(sessionParams());
     const started = Date.now();
     await complete(session.id);
-    await sleep(200);
+    em.emulator.resetFaults();
+    // An event emitted after it, without the delay, arrives while the delayed one is still held back.
+    await complete(undelayed.id);
+    await waitFor(() => deliveriesOf(undelayed.id).length === 1);
     expect(deliveriesOf(session.id)).toHaveLength(0);
     await waitFor(() => deliveriesOf(session.id).length === 1);
     expect(Date.now() - started).toBeGreaterThanOrEqual(390);
