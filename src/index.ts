@@ -55,16 +55,19 @@ export async function startGateway(config: Config, logger: Logger = createLogger
   }
 
   const stripe = createStripeClient({ secretKey: config.stripe.secretKey, apiUrl: stripeApiUrl, timeoutMs: config.stripe.timeoutMs });
-  const metrics = new GatewayMetrics(() => poolStats(orm));
-  const provider = new MeteredPaymentProvider(new StripePaymentProvider({ sessions: stripe.checkout.sessions, events: stripe.events }), metrics);
-  const webhooks = new StripeWebhooks(stripe.webhooks, webhookSecret);
+  const metrics = new GatewayMetrics({ poolStats: () => poolStats(orm) });
+  const provider = new MeteredPaymentProvider({
+    inner: new StripePaymentProvider({ sessions: stripe.checkout.sessions, events: stripe.events }),
+    metrics,
+  });
+  const webhooks = new StripeWebhooks({ webhooks: stripe.webhooks, secret: webhookSecret });
   const pubsub: PaymentPubSub = config.redisUrl
     ? await RedisPaymentPubSub.connect(config.redisUrl, logger.child({ module: 'pubsub' }))
     : new InProcessPaymentPubSub();
   // One command connection for the shared rate-limit counters and the key-change announcements.
   const redisCommands = config.redisUrl ? await connectRedis(config.redisUrl, logger.child({ module: 'redis' }), { failFast: true }) : null;
   const rateLimitStore = redisCommands
-    ? new RedisRateLimitStore(redisCommands, logger.child({ module: 'rate-limit' }), metrics)
+    ? new RedisRateLimitStore({ redis: redisCommands, logger: logger.child({ module: 'rate-limit' }), metrics })
     : new InProcessRateLimitStore();
   if (redisCommands) metrics.watchDependency('redis', () => redisCommands.status === 'ready');
   const paymentFlows = createPaymentFlows({
@@ -82,7 +85,8 @@ export async function startGateway(config: Config, logger: Logger = createLogger
   // With Redis, a key rotation made anywhere clears every instance's key cache and re-checks its
   // WebSockets at once.
   const keyChangesLogger = logger.child({ module: 'merchant-keys' });
-  const merchants = new MerchantService(orm, {
+  const merchants = new MerchantService({
+    orm,
     keyRotationOverlapHours: config.keyRotationOverlapHours,
     announceKeyChange: redisCommands ? (merchantId) => announceKeyChange(redisCommands, merchantId, keyChangesLogger) : undefined,
   });

@@ -17,7 +17,8 @@ void runWithDatabase(async (orm, config) => {
   const logger = createLogger(config.logLevel, pino.destination(2));
   const redis = config.redisUrl ? await connectOnce(config.redisUrl) : null;
   try {
-    const merchants = new MerchantService(orm, {
+    const merchants = new MerchantService({
+      orm,
       keyRotationOverlapHours: config.keyRotationOverlapHours,
       announceKeyChange: redis ? (merchantId) => announceKeyChange(redis, merchantId, logger) : undefined,
     });

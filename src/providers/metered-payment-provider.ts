@@ -7,10 +7,14 @@ import type { PaymentProvider } from '../domain/payment-provider';
 import type { GatewayMetrics } from '../telemetry/metrics';
 
 export class MeteredPaymentProvider implements PaymentProvider {
-  constructor(
-    private readonly inner: PaymentProvider,
-    private readonly metrics: GatewayMetrics,
-  ) {}
+  private readonly inner: PaymentProvider;
+  private readonly metrics: GatewayMetrics;
+
+  /** `inner`: the provider whose calls are measured. */
+  constructor(deps: { inner: PaymentProvider; metrics: GatewayMetrics }) {
+    this.inner = deps.inner;
+    this.metrics = deps.metrics;
+  }
 
   createCheckoutSession: PaymentProvider['createCheckoutSession'] = (request) =>
     this.measure('create_checkout_session', () => this.inner.createCheckoutSession(request));

@@ -63,11 +63,15 @@ export class RedisRateLimitStore implements RateLimitStore {
   private countingLocally = false;
   private nextRedisAttemptAt = 0;
 
-  constructor(
-    private readonly redis: Redis,
-    private readonly logger: Logger,
-    private readonly metrics?: GatewayMetrics,
-  ) {}
+  private readonly redis: Redis;
+  private readonly logger: Logger;
+  private readonly metrics?: GatewayMetrics;
+
+  constructor(deps: { redis: Redis; logger: Logger; metrics?: GatewayMetrics }) {
+    this.redis = deps.redis;
+    this.logger = deps.logger;
+    this.metrics = deps.metrics;
+  }
 
   async hit(buckets: string[], windowMs: number): Promise<WindowCount[]> {
     if (this.countingLocally && Date.now() < this.nextRedisAttemptAt) return this.hitLocally(buckets, windowMs);

@@ -82,7 +82,7 @@ export class GatewayMetrics {
   /** Probes read at each scrape, by dependency name. */
   private readonly dependencyProbes = new Map<string, () => boolean>();
 
-  constructor(poolStats?: () => PoolStats | null) {
+  constructor({ poolStats }: { poolStats?: () => PoolStats | null } = {}) {
     const probes = this.dependencyProbes;
     new Gauge({
       name: 'gateway_dependency_up',

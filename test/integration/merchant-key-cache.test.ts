@@ -25,8 +25,8 @@ afterAll(async () => {
 });
 
 it("honours another process's revocation once the cache's time is up, not before", async () => {
-  const gateway = new MerchantService(gatewayOrm, { keyRotationOverlapHours: 24, keyCacheTtlMs: 400 });
-  const cli = new MerchantService(cliOrm, { keyRotationOverlapHours: 24 });
+  const gateway = new MerchantService({ orm: gatewayOrm, keyRotationOverlapHours: 24, keyCacheTtlMs: 400 });
+  const cli = new MerchantService({ orm: cliOrm, keyRotationOverlapHours: 24 });
   const merchant = await cli.createMerchant('Cached merchant');
   expect(await gateway.authenticate(merchant.secretKey)).toEqual({ merchantId: merchant.id, scope: 'SECRET' });
 
@@ -42,7 +42,7 @@ it("honours another process's revocation once the cache's time is up, not before
 
 it("never trusts a previous key past its overlap, however long the cache's time", async () => {
   const overlapHours = 0.5 / 3600; // half a second
-  const gateway = new MerchantService(gatewayOrm, { keyRotationOverlapHours: overlapHours, keyCacheTtlMs: 60_000 });
+  const gateway = new MerchantService({ orm: gatewayOrm, keyRotationOverlapHours: overlapHours, keyCacheTtlMs: 60_000 });
   const merchant = await gateway.createMerchant('Overlapping merchant');
   const rotated = await gateway.rotateSecretKey(merchant.id);
   expect(await gateway.authenticate(merchant.secretKey)).toEqual({ merchantId: merchant.id, scope: 'SECRET' });
@@ -53,7 +53,7 @@ it("never trusts a previous key past its overlap, however long the cache's time"
 });
 
 it('remembers no unknown key, so a key issued a moment later works at once', async () => {
-  const gateway = new MerchantService(gatewayOrm, { keyRotationOverlapHours: 24, keyCacheTtlMs: 60_000 });
+  const gateway = new MerchantService({ orm: gatewayOrm, keyRotationOverlapHours: 24, keyCacheTtlMs: 60_000 });
   expect(await gateway.authenticate('sk_test_not_issued_yet')).toBeNull();
   const merchant = await gateway.createMerchant('New merchant');
   expect(await gateway.authenticate(merchant.publishableKey)).toEqual({ merchantId: merchant.id, scope: 'PUBLISHABLE' });
@@ -62,10 +62,10 @@ it('remembers no unknown key, so a key issued a moment later works at once', asy
 it("clears another instance's cached key at once when the rotation is announced through Redis", async () => {
   const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
   const logger = testLogger();
-  const gateway = new MerchantService(gatewayOrm, { keyRotationOverlapHours: 24, keyCacheTtlMs: 60_000 });
+  const gateway = new MerchantService({ orm: gatewayOrm, keyRotationOverlapHours: 24, keyCacheTtlMs: 60_000 });
   const listener = await listenForKeyChanges(redisUrl, logger, (merchantId) => gateway.forgetCachedKeys(merchantId));
   const publisher = await connectRedis(redisUrl, logger);
-  const cli = new MerchantService(cliOrm, { keyRotationOverlapHours: 24, announceKeyChange: (merchantId) => announceKeyChange(publisher, merchantId, logger) });
+  const cli = new MerchantService({ orm: cliOrm, keyRotationOverlapHours: 24, announceKeyChange: (merchantId) => announceKeyChange(publisher, merchantId, logger) });
   try {
     const merchant = await cli.createMerchant('Announced merchant');
     expect(await gateway.authenticate(merchant.secretKey)).toEqual({ merchantId: merchant.id, scope: 'SECRET' });

@@ -38,7 +38,7 @@ describe('two gateway instances sharing MariaDB and Redis', () => {
     emulator.setWebhookUrls([`${second.url}/api/v1/webhooks/stripe`]);
 
     const orm = await createOrm(loadConfig({ DATABASE_URL: process.env.TEST_DATABASE_URL! }).database);
-    secretKey = (await new MerchantService(orm, { keyRotationOverlapHours: 1 }).createMerchant('Two instances')).secretKey;
+    secretKey = (await new MerchantService({ orm, keyRotationOverlapHours: 1 }).createMerchant('Two instances')).secretKey;
     await orm.close();
   }, 60_000);
 

@@ -35,7 +35,7 @@ async function createWorld(): Promise<World> {
   const emulatorUrl = (await emulator.listen(0, '127.0.0.1')).url;
   const orm = await createOrm({ dialect: 'mysql', url: db.url });
   await migrate(orm);
-  const secretKey = (await new MerchantService(orm, { keyRotationOverlapHours: 1 }).createMerchant('Lifecycle')).secretKey;
+  const secretKey = (await new MerchantService({ orm, keyRotationOverlapHours: 1 }).createMerchant('Lifecycle')).secretKey;
   await orm.close();
   return {
     db,

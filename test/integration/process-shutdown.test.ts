@@ -148,7 +148,7 @@ describe('production mode (a test key, a standalone emulator, MariaDB and Redis)
     emulatorUrl = (await emulator.listen(0, '127.0.0.1')).url;
     const orm = await createOrm({ dialect: 'mysql', url: db.url });
     await migrate(orm);
-    secretKey = (await new MerchantService(orm, { keyRotationOverlapHours: 1 }).createMerchant('Shutdown')).secretKey;
+    secretKey = (await new MerchantService({ orm, keyRotationOverlapHours: 1 }).createMerchant('Shutdown')).secretKey;
     await orm.close();
   }, 60_000);
   afterEach(async () => {

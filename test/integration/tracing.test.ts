@@ -37,7 +37,7 @@ describe('tracing', () => {
     database = await createScratchDatabase();
     const orm = await createOrm(loadConfig({ DATABASE_URL: database.url }).database);
     await migrate(orm);
-    secretKey = (await new MerchantService(orm, { keyRotationOverlapHours: 1 }).createMerchant('Traced')).secretKey;
+    secretKey = (await new MerchantService({ orm, keyRotationOverlapHours: 1 }).createMerchant('Traced')).secretKey;
     await orm.close();
 
     // No webhook deliveries: the only request the gateway serves is the createPayment below.

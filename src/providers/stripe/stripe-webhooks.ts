@@ -12,10 +12,14 @@ import { toProviderEvent } from './stripe-mapping';
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
 
 export class StripeWebhooks implements ProviderWebhooks {
-  constructor(
-    private readonly webhooks: Pick<Stripe['webhooks'], 'constructEvent'>,
-    private readonly secret: string,
-  ) {}
+  private readonly webhooks: Pick<Stripe['webhooks'], 'constructEvent'>;
+  private readonly secret: string;
+
+  /** `secret`: the endpoint's signing secret (whsec_…). */
+  constructor(deps: { webhooks: Pick<Stripe['webhooks'], 'constructEvent'>; secret: string }) {
+    this.webhooks = deps.webhooks;
+    this.secret = deps.secret;
+  }
 
   parseWebhookEvent(rawBody: Buffer, signatureHeader: string | undefined): ProviderEvent {
     if (!signatureHeader) throw new WebhookSignatureError('The Stripe-Signature header is missing');

@@ -48,21 +48,27 @@ interface CachedKey {
   trustedUntil: number;
 }
 
+export interface MerchantServiceDeps {
+  orm: Orm;
+  keyRotationOverlapHours: number;
+  keyCacheTtlMs?: number;
+  /** Tells the other instances (pubsub/merchant-key-changes.ts) to drop this merchant's cached keys. */
+  announceKeyChange?: (merchantId: string) => Promise<void>;
+}
+
 export class MerchantService {
   /** Live keys by hash (see KEY_CACHE_TTL_MS). */
   private readonly keyCache = new Map<string, CachedKey>();
   /** Told of every change of a merchant's keys, made here or announced by another instance. */
   private readonly keyChangeListeners = new Set<(merchantId: string) => void>();
 
-  constructor(
-    private readonly orm: Orm,
-    private readonly options: {
-      keyRotationOverlapHours: number;
-      keyCacheTtlMs?: number;
-      /** Tells the other instances (pubsub/merchant-key-changes.ts) to drop this merchant's cached keys. */
-      announceKeyChange?: (merchantId: string) => Promise<void>;
-    },
-  ) {}
+  private readonly orm: Orm;
+  private readonly options: Omit<MerchantServiceDeps, 'orm'>;
+
+  constructor({ orm, ...options }: MerchantServiceDeps) {
+    this.orm = orm;
+    this.options = options;
+  }
 
   async createMerchant(name: string): Promise<IssuedMerchant> {
     const trimmed = name.trim();
