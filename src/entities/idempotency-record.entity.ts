@@ -1,3 +1,4 @@
+import { LIMITS } from '../domain/limits';
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
 import { PortableJsonType } from './portable-json.type';
 
@@ -14,7 +15,7 @@ export class IdempotencyRecord {
   @PrimaryKey({ type: 'string', length: 40 })
   merchantId!: string;
 
-  @PrimaryKey({ type: 'string', length: 255 })
+  @PrimaryKey({ type: 'string', length: LIMITS.idempotencyKeyMaxChars })
   idempotencyKey!: string;
 
   @Property({ type: 'string', length: 64 })
@@ -24,7 +25,7 @@ export class IdempotencyRecord {
   state!: IdempotencyState;
 
   /** Reserved when the key is first claimed, so whoever finishes the request makes that very payment. */
-  @Property({ type: 'string', length: 40 })
+  @Property({ type: 'string', length: LIMITS.refMaxChars })
   paymentRef!: string;
 
   @Property({ type: PortableJsonType, columnType: 'json', nullable: true })

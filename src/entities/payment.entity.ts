@@ -1,3 +1,4 @@
+import { LIMITS } from '../domain/limits';
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
 import { PaymentStatus } from '../domain/payment-status';
 import { PortableJsonType } from './portable-json.type';
@@ -19,13 +20,13 @@ export class Payment {
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
 
-  @Property({ type: 'string', length: 40, unique: true })
+  @Property({ type: 'string', length: LIMITS.refMaxChars, unique: true })
   ref!: string;
 
   @Property({ type: 'string', length: 40, index: true })
   merchantId!: string;
 
-  @Property({ type: 'string', length: 128 })
+  @Property({ type: 'string', length: LIMITS.orderIdMaxChars })
   orderId!: string;
 
   @Property({ type: 'string', length: 16 })

@@ -175,8 +175,8 @@ describe("the document's rules are the code's", () => {
 
   it('follows a changed limit: the document is built from the same constants the validator reads', () => {
     jest.isolateModules(() => {
-      jest.doMock('../../src/services/validation/limits', () => {
-        const actual = jest.requireActual('../../src/services/validation/limits');
+      jest.doMock('../../src/domain/limits', () => {
+        const actual = jest.requireActual('../../src/domain/limits');
         return { ...actual, LIMITS: { ...actual.LIMITS, lineItemsMax: 7, orderIdMaxChars: 12 } };
       });
       const { buildOpenApiDocument: build } = require('../../src/rest/openapi');
@@ -189,7 +189,7 @@ describe("the document's rules are the code's", () => {
       expect(() => validateCreatePaymentInput({ ...input, lineItems: Array(7).fill(line) })).not.toThrow();
       expect(() => validateCreatePaymentInput({ ...input, lineItems: Array(8).fill(line) })).toThrow(/at most 7/);
     });
-    jest.dontMock('../../src/services/validation/limits');
+    jest.dontMock('../../src/domain/limits');
   });
 });
 

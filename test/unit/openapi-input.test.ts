@@ -6,7 +6,7 @@
  */
 import { buildOpenApiDocument } from '../../src/rest/openapi';
 import { validateCreatePaymentInput } from '../../src/services/validation';
-import { LIMITS } from '../../src/services/validation/limits';
+import { LIMITS } from '../../src/domain/limits';
 import { MAX_AMOUNT } from '../../src/domain/money';
 import { ajvFor, compileAt } from '../support/openapi-check';
 

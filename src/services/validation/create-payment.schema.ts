@@ -2,7 +2,7 @@
  * CreatePaymentInput (API.md), its line items and metadata: the one statement of their rules. The
  * validator parses with these schemas (index.ts), the OpenAPI document is generated from them
  * (json-schema.ts), and the GraphQL input types take their descriptions from their metadata. The
- * numbers are LIMITS' (limits.ts) and the money rules src/domain/money.ts'.
+ * numbers are LIMITS' (src/domain/limits.ts) and the money rules src/domain/money.ts'.
  */
 import { z } from 'zod';
 import {
@@ -14,7 +14,7 @@ import {
   normalizeCurrency,
   supportedCurrencies,
 } from '../../domain/money';
-import { FORBIDDEN_KEYS, LIMITS } from './limits';
+import { FORBIDDEN_KEYS, LIMITS } from '../../domain/limits';
 import { CONTROL_CHARACTERS, defaultOf, describe, email, FIRST, httpUrl, integer, LONE_SURROGATE, ownData, text, typeMessage, withDefault } from './rules';
 
 const MINOR_UNIT_HINT = ' (amounts are integers in the minor unit: 1050 for 10.50 USD, 500 for ¥500)';

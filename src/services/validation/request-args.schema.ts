@@ -3,7 +3,7 @@
  * Idempotency-Key header. Each a zod schema, the one statement of its rules (see create-payment.schema.ts).
  */
 import { z } from 'zod';
-import { LIMITS } from './limits';
+import { LIMITS } from '../../domain/limits';
 import { describe, FIRST, integer, isAbsent, withDefault } from './rules';
 
 /** A payment ref as the gateway issues them: `pay_` plus base64url characters, `payment.ref` column width at most. */

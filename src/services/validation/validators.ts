@@ -5,7 +5,7 @@
  */
 import { CreatePaymentInputSchema } from './create-payment.schema';
 import { IdempotencyKeySchema, PageArgsSchema, PaymentRefSchema } from './request-args.schema';
-import { LIMITS } from './limits';
+import { LIMITS } from '../../domain/limits';
 import { parseOrThrow } from './zod-problems';
 
 export interface ValidLineItem {

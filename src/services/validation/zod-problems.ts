@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { FieldProblem, ValidationError } from '../../domain/errors';
-import { LIMITS } from './limits';
+import { LIMITS } from '../../domain/limits';
 import { displayKey, fieldPath } from './problem-list';
 
 type Path = readonly PropertyKey[];

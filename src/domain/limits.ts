@@ -1,6 +1,7 @@
 /**
- * The input limits of the public API (API.md) that are not money rules (those live in
- * src/domain/money.ts). Where API.md is silent the number is Stripe's own limit for the field the value
+ * The input limits of the public API that are not money rules (those live in src/domain/money.ts):
+ * the one place each number is written. The validation's zod schemas, the OpenAPI document, the
+ * GraphQL descriptions and the entities' column widths all read them from here. Where API.md is silent the number is Stripe's own limit for the field the value
  * ends up in, so that anything the gateway accepts, Stripe accepts too.
  */
 export const LIMITS = {
