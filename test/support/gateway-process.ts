@@ -17,13 +17,17 @@ export interface GatewayProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startGatewayProcess(env: Record<string, string>, timeoutMs = 20_000): Promise<GatewayProcess> {
+/**
+ * `appendToSuiteLog: false` for a gateway in sandbox mode, which prints its demo merchant's keys on
+ * purpose: they must stay out of the suite's secret-checked log.
+ */
+export async function startGatewayProcess(env: Record<string, string>, timeoutMs = 20_000, options: { appendToSuiteLog?: boolean } = {}): Promise<GatewayProcess> {
   const child = spawn(process.execPath, ['-r', join(ROOT, 'test/support/swc-register.js'), join(ROOT, 'src/index.ts')], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'debug', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  return watchUntilListening(child, env, timeoutMs);
+  return watchUntilListening(child, env, timeoutMs, options.appendToSuiteLog ?? true);
 }
 
 /** `npm run build`, as `npm start` does first: once per test file, then startBuiltGatewayProcess. */
