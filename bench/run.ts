@@ -118,6 +118,9 @@ async function main(): Promise<void> {
         RATE_LIMIT_PER_KEY_PER_MINUTE: '1000000000',
         RATE_LIMIT_PER_IP_PER_MINUTE: '1000000000',
         RATE_LIMIT_REDIRECTS_PER_IP_PER_MINUTE: '1000000000',
+        // The subscriber swarm opens thousands of sockets from one address with one key.
+        WS_MAX_SOCKETS_PER_KEY: '1000000',
+        WS_MAX_SOCKETS_PER_ADDRESS: '1000000',
         ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
       },
       execArgv: ['--expose-gc', ...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(options.out, 'profiles')}`] : [])],
