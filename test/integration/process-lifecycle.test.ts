@@ -173,13 +173,19 @@ describe('SIGKILL at random points while 200 payments are created and paid', () 
       throw new Error(`payment ${i} was never created; the last answer: ${last}`);
     };
     const queue = Array.from({ length: COUNT }, (_, i) => i);
-    await Promise.all(
-      Array.from({ length: 8 }, async () => {
-        for (let i = queue.shift(); i !== undefined; i = queue.shift()) await createAndPay(i);
-      }),
-    );
-    killing = false;
-    await killer;
+    let killerFailure: unknown = null;
+    try {
+      await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          for (let i = queue.shift(); i !== undefined; i = queue.shift()) await createAndPay(i);
+        }),
+      );
+    } finally {
+      // Also when an order failed: the killer must not start a gateway after afterAll stopped the last.
+      killing = false;
+      killerFailure = await killer.then(() => null, (error: unknown) => error);
+    }
+    if (killerFailure) throw killerFailure;
     expect(kills).toBeGreaterThan(0);
 
     // Restart with the reconciler on, taking everything at once, and let its start-up pass run.
