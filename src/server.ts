@@ -38,7 +38,7 @@ import { paymentsRouter } from './rest/payments.router';
 import { healthRouter, type DependencyCheck } from './rest/health.router';
 import { stripeWebhookRouter } from './rest/stripe-webhook.router';
 import { returnRouter } from './rest/return.router';
-import { restErrorHandler, sendError } from './rest/http-errors';
+import { restErrorHandler, sendError, sendGraphQLError } from './rest/http-errors';
 import { cors } from './rest/cors';
 
 export interface GatewayServerDeps {
@@ -131,11 +131,11 @@ export async function createGatewayServer(deps: GatewayServerDeps): Promise<Gate
   });
   await apollo.start();
 
-  const limited = (render: Parameters<typeof rateLimit>[2]) => rateLimit(deps.rateLimitStore, deps.rateLimits, render);
-  const restLimit = limited((res, error) => sendError(res, 429, { code: error.code, message: error.message, ...error.publicDetails }));
-  const graphqlLimit = limited((res, error) =>
-    res.status(429).json({ errors: [{ message: error.message, extensions: { code: error.code, ...error.publicDetails, requestId: requestIdOf(res) } }] }),
-  );
+  type RenderRateLimited = Parameters<typeof rateLimit>[2];
+  const limited = (render: RenderRateLimited, limits: RateLimits = deps.rateLimits) => rateLimit(deps.rateLimitStore, limits, render);
+  const asRest: RenderRateLimited = (res, error) => sendError(res, 429, { code: error.code, message: error.message, ...error.publicDetails });
+  const restLimit = limited(asRest);
+  const graphqlLimit = limited((res, error) => sendGraphQLError(res, 429, { code: error.code, message: error.message, ...error.publicDetails }));
 
   app.use(requestContext);
   // Once the drain has begun, a request arriving on a keep-alive connection opened before is not
@@ -146,7 +146,7 @@ export async function createGatewayServer(deps: GatewayServerDeps): Promise<Gate
     if (!draining) return next();
     res.setHeader('Connection', 'close');
     const refusal = { code: 'SHUTTING_DOWN' as const, message: 'This instance is shutting down; nothing was done: send the request again' };
-    if (req.path.startsWith('/graphql')) res.status(503).json({ errors: [{ message: refusal.message, extensions: { code: refusal.code, requestId: requestIdOf(res) } }] });
+    if (req.path.startsWith('/graphql')) sendGraphQLError(res, 503, refusal);
     else sendError(res, 503, refusal);
   });
   app.use(requestTelemetry(logger, deps.metrics));
@@ -161,9 +161,7 @@ export async function createGatewayServer(deps: GatewayServerDeps): Promise<Gate
   // busy shop's API calls never hold its customers' returns back.
   app.use('/api/v1', stripeWebhookRouter(deps.webhooks, deps.paymentFlows.applyProviderEvent, deps.metrics));
   const redirectsPerMinute = deps.rateLimits.redirectsPerIpPerMinute;
-  const redirectLimit = rateLimit(deps.rateLimitStore, { perKeyPerMinute: redirectsPerMinute, perIpPerMinute: redirectsPerMinute, scope: 'redirect:' }, (res, error) =>
-    sendError(res, 429, { code: error.code, message: error.message, ...error.publicDetails }),
-  );
+  const redirectLimit = limited(asRest, { perKeyPerMinute: redirectsPerMinute, perIpPerMinute: redirectsPerMinute, scope: 'redirect:' });
   app.use('/api/v1', returnRouter(deps.paymentFlows, redirectLimit));
   app.use('/api/v1', openApiRouter());
   app.use('/api/v1', restLimit, paymentsRouter(deps.payments, deps.merchants));

@@ -17,6 +17,14 @@ export function sendError(res: Response, status: number, body: { code: ErrorCode
   res.status(status).json({ error: { ...body, requestId: requestIdOf(res) } });
 }
 
+/**
+ * The same failure in GraphQL's shape, for what Express answers on /graphql before Apollo runs (a
+ * rate limit, a body that does not parse, a draining instance): clients there read `errors`.
+ */
+export function sendGraphQLError(res: Response, status: number, { message, ...extensions }: { code: string; message: string } & Record<string, unknown>): void {
+  res.status(status).json({ errors: [{ message, extensions: { ...extensions, requestId: requestIdOf(res) } }] });
+}
+
 /** body-parser's own failures (malformed JSON, too large, wrong charset) are the caller's input errors. */
 function bodyParserProblem(error: unknown): { status: number; message: string } | null {
   const type = (error as { type?: unknown } | null)?.type;
@@ -47,7 +55,7 @@ export function restErrorHandler(logger: Logger): ErrorRequestHandler {
     if (bodyProblem) {
       // GraphQL clients read `errors`, with Apollo's own code for a request it cannot take.
       if (req.path.startsWith('/graphql')) {
-        res.status(bodyProblem.status).json({ errors: [{ message: bodyProblem.message, extensions: { code: 'BAD_REQUEST', requestId: requestIdOf(res) } }] });
+        sendGraphQLError(res, bodyProblem.status, { code: 'BAD_REQUEST', message: bodyProblem.message });
         return;
       }
       sendError(res, bodyProblem.status, { code: 'BAD_USER_INPUT', message: bodyProblem.message, details: [{ field: 'body', message: bodyProblem.message }] });
