@@ -35,7 +35,7 @@ export function hideSchemaSuggestions(message: string): string {
   return message.replace(/ ?Did you mean(.+?)\?$/, '');
 }
 
-export function oneCreatePaymentRule(context: ValidationContext): ASTVisitor {
+function oneCreatePaymentRule(context: ValidationContext): ASTVisitor {
   return {
     OperationDefinition(operation) {
       if (operation.operation !== 'mutation') return;

@@ -50,17 +50,13 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxDepth: 10, maxAliases: 20,
 export const MAX_DOCUMENT_TOKENS = 3_000;
 
 /**
- * What one `__schema` or `__type` costs: about what its answer weighs against a page of payments (the
- * full introspection answer of this schema is some 60 KB). A handful per document pass; a flood of
- * aliased copies does not (the alias limit stops it first, the cost limit without aliases).
+ * What one `__schema` or `__type` costs. A full introspection answer is about 35 KB here: at 10 000,
+ * three copies fit under MAX_COST (what GraphiQL or a code generator needs, with room) and a fourth
+ * is refused; a flood of aliased copies meets the alias limit first.
  */
-/**
- * A full introspection answer is about 35 KB here: at 10 000, three copies fit under MAX_COST (what
- * GraphiQL or a code generator needs, with room) and a fourth is refused.
- */
-export const INTROSPECTION_COST = 10_000;
+const INTROSPECTION_COST = 10_000;
 /** Lists nested inside introspection: `__schema { types { fields { args } } }` is the standard query's deepest. */
-export const INTROSPECTION_MAX_LIST_NESTING = 3;
+const INTROSPECTION_MAX_LIST_NESTING = 3;
 
 /** The size assumed for a list field without a `first` argument (our connections default to 20). */
 const DEFAULT_LIST_SIZE = 20;

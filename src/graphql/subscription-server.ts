@@ -10,7 +10,7 @@
  * - open sockets are capped per address and per key, and operations per socket (socket-registry.ts);
  * - a socket without a valid key is closed (4403) before any operation; when a merchant's keys change
  *   (a rotation here, or announced by another instance through Redis) its sockets re-check their key
- *   at once and those whose key no longer authenticates are closed (4403); every minute all sockets
+ *   at once and those whose key no longer authenticates are closed (4403); every 10 s all sockets
  *   re-check, so a key whose rotation overlap ran out is closed too.
  */
 import type { Server } from 'node:http';

@@ -9,12 +9,12 @@
  */
 import type { RequestHandler } from 'express';
 
-export const CORS_ALLOWED_METHODS = 'GET, POST';
-export const CORS_ALLOWED_HEADERS = 'authorization, content-type, idempotency-key, apollo-require-preflight, x-apollo-operation-name';
+const CORS_ALLOWED_METHODS = 'GET, POST';
+const CORS_ALLOWED_HEADERS = 'authorization, content-type, idempotency-key, apollo-require-preflight, x-apollo-operation-name';
 /** What a page may read of an answer beyond the simple headers: the id to quote, and when to retry. */
 const CORS_EXPOSED_HEADERS = 'X-Request-Id, Retry-After';
 /** How long a browser may reuse a preflight answer (s): short, so a removed origin stops soon. */
-export const CORS_MAX_AGE_SECONDS = 600;
+const CORS_MAX_AGE_SECONDS = 600;
 
 export interface CorsOptions {
   allowedOrigins: readonly string[];

@@ -140,7 +140,7 @@ const CurrencySchema = z
   .meta({ pattern: anyCaseOf(supportedCurrencies()), description: 'ISO 4217 code in any letter case, one of the Currency values; stored and returned upper case.' });
 
 /** A regular expression matching any of `codes` in any letter case (currency codes are case-insensitive). */
-export function anyCaseOf(codes: readonly string[]): string {
+function anyCaseOf(codes: readonly string[]): string {
   const anyCase = (code: string) => [...code].map((c) => `[${c.toUpperCase()}${c.toLowerCase()}]`).join('');
   return `^(?:${codes.map(anyCase).join('|')})$`;
 }

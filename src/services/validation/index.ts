@@ -6,7 +6,7 @@
  */
 export { validateCreatePaymentInput, validateIdempotencyKey, validatePageArgs, validatePaymentRef } from './validators';
 export type { PageArgs, ValidCreatePaymentInput, ValidLineItem } from './validators';
-export { CreatePaymentInputSchema, CREATE_PAYMENT_INPUT_FIELDS, createPaymentShape, LineItemSchema, lineItemShape, MetadataSchema } from './create-payment.schema';
-export { IDEMPOTENCY_KEY_PATTERN, IdempotencyKeySchema, pageArgsShape, PageArgsSchema, PaymentRefSchema, PAYMENT_REF_PATTERN } from './request-args.schema';
+export { CreatePaymentInputSchema, CREATE_PAYMENT_INPUT_FIELDS, createPaymentShape, lineItemShape } from './create-payment.schema';
+export { IDEMPOTENCY_KEY_PATTERN, IdempotencyKeySchema, pageArgsShape, PaymentRefSchema, PAYMENT_REF_PATTERN } from './request-args.schema';
 export { descriptionOf, idempotencyKeyJsonSchema, inputJsonSchemas } from './json-schema';
 export { FORBIDDEN_KEYS, LIMITS } from '../../domain/limits';

@@ -1,5 +1,4 @@
-/** Field paths of the problems the validators report (zod-problems.ts). */
-/** Joins a path; `key` is caller-controlled text, so it is made safe to echo back first. */
+/** Joins a path of the problems the validators report (zod-problems.ts); `key` is caller-controlled text, so it is made safe to echo back first. */
 export function fieldPath(parent: string, key: string | number): string {
   return `${parent}.${typeof key === 'number' ? key : displayKey(key)}`;
 }

@@ -74,7 +74,7 @@ export function integer(hint = '') {
 }
 
 /** Counts Unicode code points (what people and MySQL's utf8mb4 call characters), stopping past `max`. */
-export function exceedsChars(text: string, max: number): boolean {
+function exceedsChars(text: string, max: number): boolean {
   if (text.length <= max) return false; // code points never outnumber UTF-16 units
   if (text.length > max * 2) return true; // at most two units per code point
   let count = 0;

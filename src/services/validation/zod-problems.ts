@@ -107,7 +107,7 @@ function fieldName(path: Path, root: string): string {
  * The problems of a failed parse, in the schema's order; `root` names the input itself (a problem
  * with an empty path: not an object, say).
  */
-export function problemsOf(schema: z.core.$ZodType, input: unknown, issues: readonly z.core.$ZodIssue[], root: string): FieldProblem[] {
+function problemsOf(schema: z.core.$ZodType, input: unknown, issues: readonly z.core.$ZodIssue[], root: string): FieldProblem[] {
   const problems = issues
     .flatMap((issue) => expand(schema, issue))
     .map((problem) => ({ ...problem, rank: rankOf(schema, input, problem.path) }))
