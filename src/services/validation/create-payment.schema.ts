@@ -193,8 +193,7 @@ function checkMoney(payload: z.core.ParsePayload<CreatePaymentFields>): void {
     });
   });
   if (payload.issues.some((issue) => issue.path?.[0] === 'lineItems')) return;
-  // Exact in doubles: lineItemsMax lines of MAX_AMOUNT × quantityMax stay far below 2^53.
-  const total = lineItems.reduce((sum, line) => sum + line.unitAmount * line.quantity, 0);
+  const total = totalOf(lineItems);
   const minimum = minimumChargeAmount(currency);
   const problem =
     total > MAX_AMOUNT
@@ -248,3 +247,8 @@ export const CREATE_PAYMENT_INPUT_FIELDS = Object.fromEntries(
     return [name, absent.optional ? { required: false, default: absent.value } : { required: true }];
   }),
 ) as Record<keyof typeof createPaymentShape, { required: boolean; default?: unknown }>;
+
+/** The payment's amount: the sum of unitAmount × quantity. Exact in doubles: lineItemsMax lines of MAX_AMOUNT × quantityMax stay far below 2^53. */
+export function totalOf(lineItems: readonly { unitAmount: number; quantity: number }[]): number {
+  return lineItems.reduce((sum, line) => sum + line.unitAmount * line.quantity, 0);
+}

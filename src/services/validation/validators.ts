@@ -3,7 +3,7 @@
  * each parses with the input's schema and returns the input checked and normalised, or throws one
  * ValidationError (BAD_USER_INPUT) listing every problem with its dotted field path.
  */
-import { CreatePaymentInputSchema } from './create-payment.schema';
+import { CreatePaymentInputSchema, totalOf } from './create-payment.schema';
 import { IdempotencyKeySchema, PageArgsSchema, PaymentRefSchema } from './request-args.schema';
 import { LIMITS } from '../../domain/limits';
 import { parseOrThrow } from './zod-problems';
@@ -35,7 +35,7 @@ export interface ValidCreatePaymentInput {
 export function validateCreatePaymentInput(raw: unknown): ValidCreatePaymentInput {
   const { orderId, currency, lineItems, successUrl, cancelUrl, customerEmail, expiresInMinutes, metadata } = parseOrThrow(CreatePaymentInputSchema, raw, 'input');
   // The schema has checked the total (create-payment.schema.ts); here it is only kept.
-  const amount = lineItems.reduce((sum, line) => sum + line.unitAmount * line.quantity, 0);
+  const amount = totalOf(lineItems);
   return { orderId, currency, lineItems, amount, successUrl, cancelUrl, customerEmail, expiresInMinutes, metadata };
 }
 
